@@ -1,0 +1,59 @@
+# One command to run the site, one to test it. Both install what is missing.
+#   make run          serve the site on http://127.0.0.1:$(PORT) with demo data (SQLite, local files)
+#   make run STACK=1  the same on the real local services (PostgreSQL, Redis) from scripts/stack
+#   make test         start the real services the tests need, then run every test
+#   make stack        start the real local services and write .env.stack
+#   make bench        run the benchmarks and print their figures
+#   make lint         ruff check and format check
+
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STACK ?=
+
+.PHONY: run test stack bench lint format clean
+
+$(VENV)/bin/python:
+	@python=$$(scripts/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements/dev.txt
+	@touch $@ $(VENV)/.base-installed
+
+run: $(VENV)/.base-installed
+	@if [ -n "$(STACK)" ]; then scripts/stack up; fi
+	@set -a; if [ -n "$(STACK)" ]; then . ./.env.stack; fi; set +a; \
+	export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py seed_demo && \
+	echo "Serving http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, back-office: /admin/)" && \
+	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.dev-installed
+	scripts/stack up postgres redis
+	scripts/stack browser
+	@set -a; . ./.env.stack; set +a; $(PY) -m pytest $(PYTEST_ARGS)
+
+stack:
+	scripts/stack up
+
+bench: $(VENV)/.dev-installed
+	scripts/stack up postgres
+	@set -a; . ./.env.stack; set +a; $(PY) -m bench.run
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

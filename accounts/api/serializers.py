@@ -1,0 +1,47 @@
+from rest_framework import serializers
+
+from accounts.models import Role, SellerProfile, User
+
+
+class SignupSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    role = serializers.ChoiceField(choices=[Role.BUYER, Role.SELLER], default=Role.BUYER)
+    shop_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+
+
+class LoginSerializer(serializers.Serializer):
+    """Documents the login body; simplejwt's serializer does the checking."""
+
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class SellerProfileSerializer(serializers.ModelSerializer):
+    product_count = serializers.IntegerField(read_only=True, required=False)
+    user_id = serializers.IntegerField(source="user.id", read_only=True)
+
+    class Meta:
+        model = SellerProfile
+        fields = ["id", "user_id", "shop_name", "slug", "description", "contact_email", "phone", "product_count"]
+        read_only_fields = ["id", "user_id", "slug", "product_count"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    seller_profile = SellerProfileSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "first_name", "last_name", "role", "is_staff", "date_joined", "seller_profile"]
+        read_only_fields = ["id", "email", "role", "is_staff", "date_joined", "seller_profile"]
+
+
+class SignupResponseSerializer(TokenPairSerializer):
+    user = UserSerializer()

@@ -1,0 +1,95 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from accounts import selectors, services
+from accounts.api.serializers import (
+    LoginSerializer,
+    SellerProfileSerializer,
+    SignupResponseSerializer,
+    SignupSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+)
+
+
+def _token_pair(user) -> dict[str, str]:
+    refresh = RefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+class SignupView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(request=SignupSerializer, responses={201: SignupResponseSerializer}, tags=["auth"])
+    def post(self, request):
+        serializer = SignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.sign_up(**serializer.validated_data)
+        return Response({"user": UserSerializer(user).data, **_token_pair(user)}, status=status.HTTP_201_CREATED)
+
+
+class LoginView(TokenObtainPairView):
+    """Exchange email and password for an access and a refresh token."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class RefreshView(TokenRefreshView):
+    @extend_schema(tags=["auth"])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """The signed-in user; PATCH changes the name fields."""
+
+    serializer_class = UserSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return self.request.user
+
+
+class SellerListView(generics.ListAPIView):
+    serializer_class = SellerProfileSerializer
+    permission_classes = [permissions.AllowAny]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.seller_list()
+
+
+class SellerDetailView(generics.RetrieveUpdateAPIView):
+    """A seller's public profile; the seller (or staff) may PATCH it."""
+
+    serializer_class = SellerProfileSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.seller_list()
+
+    def get_object(self):
+        profile = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        if self.request.method == "PATCH" and not (
+            self.request.user.is_staff or profile.user_id == self.request.user.id
+        ):
+            self.permission_denied(self.request, message="Only the seller may change this shop.")
+        return profile
+
+    def perform_update(self, serializer):
+        services.update_seller_profile(serializer.instance, **serializer.validated_data)

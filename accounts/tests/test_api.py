@@ -1,0 +1,138 @@
+"""Sign-up, login, refresh, /me and sellers, through the REST API."""
+
+import pytest
+
+from accounts.models import Role, User
+from accounts.tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signup_creates_a_buyer_by_default_and_returns_tokens(api):
+    response = api.post("/api/v1/auth/signup", {"email": "Ann@Example.com", "password": "a-long-secret-42"})
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["user"]["email"] == "ann@example.com"
+    assert body["user"]["role"] == "buyer"
+    assert body["access"] and body["refresh"]
+    assert User.objects.get(email="ann@example.com").check_password("a-long-secret-42")
+
+
+def test_signup_as_seller_opens_a_shop(api):
+    response = api.post(
+        "/api/v1/auth/signup",
+        {"email": "s@example.com", "password": "a-long-secret-42", "role": "seller", "shop_name": "Tea & Co"},
+    )
+
+    assert response.status_code == 201, response.json()
+    profile = User.objects.get(email="s@example.com").seller_profile
+    assert (profile.shop_name, profile.slug) == ("Tea & Co", "tea-co")
+
+
+def test_signup_as_seller_without_a_shop_name_is_refused(api):
+    response = api.post("/api/v1/auth/signup", {"email": "s@example.com", "password": "a-long-secret-42", "role": "seller"})
+
+    assert response.status_code == 400
+    assert "shop_name" in response.json()["errors"]
+    assert not User.objects.filter(email="s@example.com").exists()
+
+
+@pytest.mark.parametrize("role", ["staff", "admin"])
+def test_signup_cannot_grant_staff(api, role):
+    response = api.post("/api/v1/auth/signup", {"email": "x@example.com", "password": "a-long-secret-42", "role": role})
+
+    assert response.status_code == 400
+    assert not User.objects.filter(email="x@example.com").exists()
+
+
+def test_signup_with_a_taken_email_answers_409(api, buyer):
+    response = api.post("/api/v1/auth/signup", {"email": buyer.email.upper(), "password": "a-long-secret-42"})
+
+    assert response.status_code == 409
+    assert "already exists" in response.json()["detail"]
+
+
+def test_signup_refuses_a_weak_password_with_a_reason(api):
+    response = api.post("/api/v1/auth/signup", {"email": "w@example.com", "password": "12345678"})
+
+    assert response.status_code == 400
+    assert "password" in response.json()["errors"]
+    assert response.json()["detail"]
+
+
+def test_login_answers_access_and_refresh_tokens(api, buyer):
+    response = api.post("/api/v1/auth/login", {"email": buyer.email, "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert set(response.json()) >= {"access", "refresh"}
+
+
+def test_login_with_a_wrong_password_answers_401(api, buyer):
+    response = api.post("/api/v1/auth/login", {"email": buyer.email, "password": "wrong"})
+
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+def test_login_is_throttled(api, buyer, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    codes = [api.post("/api/v1/auth/login", {"email": buyer.email, "password": "wrong"}).status_code for _ in range(12)]
+
+    assert codes[:10] == [401] * 10
+    assert codes[10:] == [429, 429]
+
+
+def test_refresh_gives_a_new_access_token(api, buyer):
+    tokens = api.post("/api/v1/auth/login", {"email": buyer.email, "password": PASSWORD}).json()
+
+    response = api.post("/api/v1/auth/refresh", {"refresh": tokens["refresh"]})
+
+    assert response.status_code == 200
+    assert response.json()["access"]
+
+
+def test_me_needs_a_token(api):
+    assert api.get("/api/v1/me").status_code == 401
+
+
+def test_me_answers_the_signed_in_user(api, buyer):
+    access = api.post("/api/v1/auth/login", {"email": buyer.email, "password": PASSWORD}).json()["access"]
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+
+    response = api.get("/api/v1/me")
+
+    assert response.status_code == 200
+    assert response.json()["email"] == buyer.email
+    assert response.json()["role"] == Role.BUYER
+
+
+def test_me_cannot_change_its_own_role(api_as, buyer):
+    response = api_as(buyer).patch("/api/v1/me", {"role": "staff", "is_staff": True, "first_name": "Bo"})
+
+    buyer.refresh_from_db()
+    assert response.status_code == 200
+    assert (buyer.role, buyer.is_staff, buyer.first_name) == (Role.BUYER, False, "Bo")
+
+
+def test_sellers_are_listed_and_readable(api, seller):
+    listing = api.get("/api/v1/sellers")
+    detail = api.get(f"/api/v1/sellers/{seller.seller_profile.pk}")
+
+    assert listing.status_code == 200
+    assert [s["shop_name"] for s in listing.json()["results"]] == [seller.seller_profile.shop_name]
+    assert detail.json()["slug"] == seller.seller_profile.slug
+
+
+def test_unknown_seller_answers_404(api, db):
+    assert api.get("/api/v1/sellers/999999").status_code == 404
+
+
+def test_a_seller_edits_their_own_shop_but_not_another(api_as, seller, other_seller):
+    own = api_as(seller).patch(f"/api/v1/sellers/{seller.seller_profile.pk}", {"description": "New"})
+    other = api_as(seller).patch(f"/api/v1/sellers/{other_seller.seller_profile.pk}", {"description": "Hacked"})
+
+    other_seller.seller_profile.refresh_from_db()
+    assert own.status_code == 200 and own.json()["description"] == "New"
+    assert other.status_code == 403
+    assert other_seller.seller_profile.description != "Hacked"

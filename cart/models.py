@@ -1,0 +1,46 @@
+"""Carts. A guest's cart is a row whose id the session holds; a user's cart is tied to the user.
+
+Keeping both in the database gives one code path for lines, prices and stock
+checks, and makes merging on login a move of rows.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from catalog.models import Product
+
+
+class Cart(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Cart of {self.user}" if self.user_id else f"Guest cart {self.pk}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="cart_items")
+    quantity = models.PositiveIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="cart_item_one_line_per_product"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="cart_item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product}"
+
+    @property
+    def unit_price(self):
+        return self.product.price
+
+    @property
+    def subtotal(self):
+        return self.product.price * self.quantity

@@ -1,0 +1,110 @@
+"""Writes for carts: add, change, remove, merge on login, empty after checkout."""
+
+from django.conf import settings
+from django.db import transaction
+
+from cart.models import Cart, CartItem
+from catalog.models import Product
+from shop.errors import Conflict, DomainError
+
+SESSION_KEY = "cart_id"
+
+
+def user_cart(user) -> Cart:
+    cart, _ = Cart.objects.get_or_create(user=user)
+    return cart
+
+
+def session_cart(session, *, create: bool) -> Cart | None:
+    """The guest cart whose id the session holds, made on first use when `create` is set."""
+    cart_id = session.get(SESSION_KEY)
+    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if cart is None and create:
+        cart = Cart.objects.create()
+        session[SESSION_KEY] = cart.pk
+    return cart
+
+
+def cart_for_request(request, *, create: bool) -> Cart | None:
+    if request.user.is_authenticated:
+        return user_cart(request.user) if create else Cart.objects.filter(user=request.user).first()
+    return session_cart(request.session, create=create)
+
+
+def _check_quantity(quantity: int) -> None:
+    if quantity < 1:
+        raise DomainError("The quantity must be at least 1.", field="quantity")
+    if quantity > settings.CART_MAX_LINE_QUANTITY:
+        raise DomainError(f"At most {settings.CART_MAX_LINE_QUANTITY} of one product per order.", field="quantity")
+
+
+def _check_available(product: Product, quantity: int) -> None:
+    if not product.is_active:
+        raise Conflict(f"{product.title} is no longer on sale.", field="product")
+    if quantity > product.stock:
+        left = f"only {product.stock} left" if product.stock else "out of stock"
+        raise Conflict(f"{product.title}: {left}.", field="quantity")
+
+
+@transaction.atomic
+def add_to_cart(cart: Cart, product: Product, quantity: int = 1) -> CartItem:
+    """Add to the product's line (or start one); the line may not exceed the stock."""
+    _check_quantity(quantity)
+    item = CartItem.objects.select_for_update().filter(cart=cart, product=product).first()
+    new_quantity = quantity + (item.quantity if item else 0)
+    _check_quantity(new_quantity)
+    _check_available(product, new_quantity)
+    if item is None:
+        item = CartItem.objects.create(cart=cart, product=product, quantity=new_quantity)
+    else:
+        item.quantity = new_quantity
+        item.save(update_fields=["quantity"])
+    cart.save(update_fields=["updated_at"])
+    return item
+
+
+@transaction.atomic
+def set_quantity(item: CartItem, quantity: int) -> CartItem | None:
+    """Set a line's quantity; zero removes the line."""
+    if quantity == 0:
+        item.delete()
+        return None
+    _check_quantity(quantity)
+    _check_available(item.product, quantity)
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
+    return item
+
+
+def remove_item(item: CartItem) -> None:
+    item.delete()
+
+
+def clear_cart(cart: Cart) -> None:
+    cart.items.all().delete()
+
+
+@transaction.atomic
+def merge_carts(source: Cart, target: Cart) -> None:
+    """Move the guest's lines into the user's cart: quantities add up, capped by stock."""
+    existing = {item.product_id: item for item in target.items.select_for_update()}
+    for item in source.items.select_related("product"):
+        product = item.product
+        current = existing.get(product.pk)
+        wanted = item.quantity + (current.quantity if current else 0)
+        capped = min(wanted, product.stock, settings.CART_MAX_LINE_QUANTITY)
+        if not product.is_active or capped < 1:
+            continue
+        if current is None:
+            CartItem.objects.create(cart=target, product=product, quantity=capped)
+        elif capped != current.quantity:
+            current.quantity = capped
+            current.save(update_fields=["quantity"])
+    source.delete()
+
+
+def merge_session_cart_into_user(session, user) -> None:
+    guest = session_cart(session, create=False)
+    if guest is not None:
+        merge_carts(guest, user_cart(user))
+    session.pop(SESSION_KEY, None)

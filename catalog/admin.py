@@ -1,0 +1,110 @@
+from django import forms
+from django.contrib import admin
+
+from catalog import services
+from catalog.images import check_image
+from catalog.models import Category, Product, ProductImage
+from shop.admin_permissions import SellerScopedAdmin, StaffOnlyAdmin, is_back_office_staff
+from shop.errors import DomainError
+
+
+@admin.register(Category)
+class CategoryAdmin(StaffOnlyAdmin):
+    list_display = ["name", "parent", "slug"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+    list_select_related = ["parent"]
+
+
+class ProductImageForm(forms.ModelForm):
+    class Meta:
+        model = ProductImage
+        fields = ["image", "alt_text", "position"]
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if image and hasattr(image, "size") and "image" in self.changed_data:
+            try:
+                check_image(image)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return image
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    form = ProductImageForm
+    extra = 1
+
+    def has_add_permission(self, request, obj=None):
+        return True
+
+    def has_change_permission(self, request, obj=None):
+        return True
+
+    def has_delete_permission(self, request, obj=None):
+        return True
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+class InStockFilter(admin.SimpleListFilter):
+    title = "stock"
+    parameter_name = "stock"
+
+    def lookups(self, request, model_admin):
+        return [("in", "In stock"), ("low", "Low (under 5)"), ("out", "Sold out")]
+
+    def queryset(self, request, queryset):
+        return {
+            "in": queryset.filter(stock__gt=0),
+            "low": queryset.filter(stock__gt=0, stock__lt=5),
+            "out": queryset.filter(stock=0),
+        }.get(self.value(), queryset)
+
+
+@admin.register(Product)
+class ProductAdmin(SellerScopedAdmin):
+    list_display = ["title", "seller", "category", "price", "stock", "is_active", "rating_average", "created_at"]
+    list_filter = ["is_active", InStockFilter, ("category", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_editable = ["price", "stock", "is_active"]
+    search_fields = ["title", "description", "seller__email", "seller__seller_profile__shop_name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["seller", "category"]
+    readonly_fields = ["slug", "rating_average", "rating_count", "created_at", "updated_at"]
+    inlines = [ProductImageInline]
+    actions = ["put_on_sale", "take_off_sale"]
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        if is_back_office_staff(request.user):
+            filters.insert(0, ("seller", admin.RelatedOnlyFieldListFilter))
+        return filters
+
+    def get_fields(self, request, obj=None):
+        fields = ["title", "category", "description", "price", "stock", "is_active"]
+        if is_back_office_staff(request.user):
+            fields = ["seller", *fields, "is_featured"]
+        return [*fields, "slug", "rating_average", "rating_count", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_product(obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_product(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for product in queryset:
+            services.delete_product(product, by=request.user)
+
+    @admin.action(description="Put the selected products on sale")
+    def put_on_sale(self, request, queryset):
+        for product in queryset:
+            services.update_product(product, by=request.user, is_active=True)
+
+    @admin.action(description="Take the selected products off sale")
+    def take_off_sale(self, request, queryset):
+        for product in queryset:
+            services.update_product(product, by=request.user, is_active=False)

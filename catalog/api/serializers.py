@@ -1,0 +1,74 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from catalog.models import Category, Product, ProductImage
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "parent", "description"]
+
+
+class ProductImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    key = serializers.CharField(source="image.name", read_only=True)
+
+    class Meta:
+        model = ProductImage
+        fields = ["id", "url", "key", "alt_text", "position"]
+
+    def get_url(self, image: ProductImage) -> str:
+        url = image.image.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request and url.startswith("/") else url
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.00"), max_value=Decimal("9999999999.99")
+    )
+    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    seller = serializers.IntegerField(source="seller_id", read_only=True)
+    seller_name = serializers.SerializerMethodField()
+    images = ProductImageSerializer(many=True, read_only=True)
+    rating = serializers.FloatField(source="rating_average", read_only=True)
+    in_stock = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "description",
+            "price",
+            "currency",
+            "stock",
+            "in_stock",
+            "category",
+            "category_name",
+            "seller",
+            "seller_name",
+            "images",
+            "rating",
+            "rating_count",
+            "is_active",
+            "is_featured",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["slug", "currency", "rating_count", "created_at", "updated_at"]
+        extra_kwargs = {"title": {"max_length": 200, "allow_blank": False}, "description": {"max_length": 20_000}}
+
+    def get_seller_name(self, product: Product) -> str:
+        profile = getattr(product.seller, "seller_profile", None)
+        return profile.shop_name if profile else product.seller.display_name
+
+
+class ImageUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A JPEG, PNG or WebP image, at most 5 MB.")
+    alt_text = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

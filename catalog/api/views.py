@@ -1,0 +1,67 @@
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from catalog import selectors, services
+from catalog.api.serializers import (
+    CategorySerializer,
+    ImageUploadSerializer,
+    ProductImageSerializer,
+    ProductSerializer,
+)
+from catalog.filters import ProductFilter
+from catalog.models import Category
+from shop.converters import ID_REGEX
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Category.objects.order_by("name")
+    serializer_class = CategorySerializer
+    lookup_value_regex = ID_REGEX
+    permission_classes = [permissions.AllowAny]
+    filter_backends: list = []
+
+
+class ProductViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The catalogue. Anyone reads; sellers list products and manage their own; staff manage all."""
+
+    serializer_class = ProductSerializer
+    lookup_value_regex = ID_REGEX
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProductFilter
+
+    def get_queryset(self):
+        return selectors.products_for_viewer(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_product(seller=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        services.update_product(serializer.instance, by=self.request.user, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.delete_product(instance, by=self.request.user)
+
+    @extend_schema(request={"multipart/form-data": ImageUploadSerializer}, responses={201: ProductImageSerializer})
+    @action(detail=True, methods=["post"], url_path="image", parser_classes=[MultiPartParser, FormParser])
+    def image(self, request, pk=None):
+        """Upload an image of the product (multipart field `file`)."""
+        product = get_object_or_404(selectors.all_products(), pk=pk)
+        services.ensure_can_manage(request.user, product)
+        upload = ImageUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        image = services.add_product_image(
+            product, by=request.user, upload=upload.validated_data["file"], alt_text=upload.validated_data["alt_text"]
+        )
+        return Response(ProductImageSerializer(image, context={"request": request}).data, status=status.HTTP_201_CREATED)

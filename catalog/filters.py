@@ -1,0 +1,66 @@
+"""Catalogue filters shared by the API and the storefront list page."""
+
+import django_filters
+from django import forms
+
+from catalog import selectors
+from catalog.models import Category, Product
+
+ORDERING_CHOICES = [
+    ("newest", "Newest"),
+    ("price", "Price: low to high"),
+    ("-price", "Price: high to low"),
+    ("rating", "Best rated"),
+    ("title", "Title"),
+    ("oldest", "Oldest"),
+]
+
+
+class ProductFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), method="filter_category", label="Category"
+    )
+    seller = django_filters.NumberFilter(field_name="seller_id", label="Seller id", min_value=1)
+    min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label="Min price", min_value=0)
+    max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label="Max price", min_value=0)
+    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label="In stock only")
+    ordering = django_filters.ChoiceFilter(choices=ORDERING_CHOICES, method="filter_ordering", label="Sort by")
+
+    class Meta:
+        model = Product
+        fields = ["q", "category", "seller", "min_price", "max_price", "in_stock", "ordering"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(title__icontains=value) if value else queryset
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category_id__in=selectors.category_with_descendants(value.pk)) if value else queryset
+
+    def filter_in_stock(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
+
+    def filter_ordering(self, queryset, name, value):
+        return selectors.order_products(queryset, value)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("ordering"):
+            queryset = selectors.order_products(queryset, None)
+        return queryset
+
+
+class StorefrontProductFilter(ProductFilter):
+    """The same filters with widgets that suit the HTML form."""
+
+    in_stock = django_filters.BooleanFilter(
+        method="filter_in_stock",
+        label="In stock only",
+        widget=forms.CheckboxInput,
+    )
+
+    def filter_in_stock(self, queryset, name, value):
+        return queryset.filter(stock__gt=0) if value else queryset

@@ -1,0 +1,16 @@
+from django import forms
+
+from catalog.models import Product
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["title", "category", "description", "price", "stock", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"is_active": "Untick to take the product off sale without deleting it."}
+
+
+class ProductImageForm(forms.Form):
+    file = forms.ImageField(label="Image (JPEG, PNG or WebP, at most 5 MB)")
+    alt_text = forms.CharField(max_length=200, required=False, label="Description for screen readers")

@@ -1,0 +1,104 @@
+"""The catalogue: a category tree, the products sellers list, and their images."""
+
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="catalog_category_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors(self) -> list["Category"]:
+        """From the root down to this category's parent (the tree is shallow)."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def path(self) -> str:
+        return " / ".join([c.name for c in self.ancestors()] + [self.name])
+
+
+class Product(models.Model):
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, blank=True)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))])
+    currency = models.CharField(max_length=3, default=settings.SHOP_CURRENCY, editable=False)
+    stock = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("on sale", default=True, db_index=True)
+    is_featured = models.BooleanField(default=False)
+    # Kept by reviews.services whenever a visible review changes, so lists can
+    # order by rating without aggregating reviews on every request.
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.00"))
+    rating_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["is_active", "-created_at"], name="catalog_product_active_new"),
+            models.Index(fields=["is_active", "price"], name="catalog_product_active_price"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="catalog_product_price_not_negative"),
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="catalog_product_stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        if self.slug:
+            return reverse("catalog:product-detail-slug", args=[self.pk, self.slug])
+        return reverse("catalog:product-detail", args=[self.pk])
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def primary_image(self) -> "ProductImage | None":
+        """The first image; reads the prefetched list when there is one."""
+        images = list(self.images.all())
+        return images[0] if images else None
+
+
+def product_image_path(instance: "ProductImage", filename: str) -> str:
+    extension = PurePath(filename).suffix.lower().lstrip(".") or "jpg"
+    return f"products/{instance.product_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=product_image_path, max_length=255)
+    alt_text = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name

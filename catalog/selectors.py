@@ -1,0 +1,76 @@
+"""Reads for the catalogue. Lists run a fixed number of queries whatever their size."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from catalog.models import Category, Product, ProductImage
+
+# Public sort keys, as clients and the storefront name them, and what they mean.
+PRODUCT_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "price": ("price", "id"),
+    "-price": ("-price", "-id"),
+    "rating": ("-rating_average", "-rating_count", "-id"),
+    "title": ("title", "id"),
+}
+DEFAULT_PRODUCT_ORDERING = "newest"
+
+
+def _with_relations(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    return queryset.select_related("category", "seller", "seller__seller_profile").prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+    )
+
+
+def visible_products() -> QuerySet[Product]:
+    """What shoppers may see: products on sale, with everything a card shows."""
+    return _with_relations(Product.objects.filter(is_active=True))
+
+
+def all_products() -> QuerySet[Product]:
+    """Every product, including those taken off sale (for owners and staff)."""
+    return _with_relations(Product.objects.all())
+
+
+def products_for_viewer(user) -> QuerySet[Product]:
+    """Shoppers see what is on sale; a seller also sees their own inactive products; staff see all."""
+    if user.is_authenticated and user.is_staff:
+        return all_products()
+    if user.is_authenticated and getattr(user, "is_seller", False):
+        return _with_relations(Product.objects.filter(Q(is_active=True) | Q(seller=user)))
+    return visible_products()
+
+
+def order_products(queryset: QuerySet[Product], ordering: str | None) -> QuerySet[Product]:
+    return queryset.order_by(*PRODUCT_ORDERINGS.get(ordering or DEFAULT_PRODUCT_ORDERING, PRODUCT_ORDERINGS["newest"]))
+
+
+def category_with_descendants(category_id: int) -> list[int]:
+    """The category's id and every id below it, read in one query (the tree is small)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Category.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, frontier = [], [category_id]
+    while frontier:
+        current = frontier.pop()
+        found.append(current)
+        frontier.extend(children.get(current, []))
+    return found
+
+
+def category_tree() -> list[Category]:
+    """Root categories with their children prefetched."""
+    return list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
+
+
+def featured_products(limit: int = 8) -> list[Product]:
+    return list(visible_products().filter(is_featured=True).order_by("-rating_average", "-id")[:limit])
+
+
+def newest_products(limit: int = 8) -> list[Product]:
+    return list(order_products(visible_products(), "newest")[:limit])
+
+
+def seller_products(seller, *, include_inactive: bool = False) -> QuerySet[Product]:
+    base = all_products() if include_inactive else visible_products()
+    return base.filter(seller=seller)

@@ -1,0 +1,142 @@
+"""Storefront catalogue pages and the seller's own product pages."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import selectors as account_selectors
+from accounts.models import SellerProfile
+from catalog import selectors, services
+from catalog.filters import StorefrontProductFilter
+from catalog.forms import ProductForm, ProductImageForm
+from orders.selectors import has_bought
+from reviews import selectors as review_selectors
+from reviews.forms import ReviewForm
+from shop.errors import DomainError
+from shop.pagination import paginate, querystring_without_page
+
+
+def product_list(request):
+    product_filter = StorefrontProductFilter(request.GET or None, queryset=selectors.visible_products())
+    queryset = product_filter.qs if product_filter.is_bound else selectors.order_products(product_filter.queryset, None)
+    return render(
+        request,
+        "catalog/product_list.html",
+        {
+            "filter": product_filter,
+            "page": paginate(request, queryset),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def product_detail(request, pk: int, slug: str | None = None):
+    product = get_object_or_404(selectors.products_for_viewer(request.user), pk=pk)
+    if slug != product.slug and product.slug:
+        return redirect(product, permanent=True)
+    own_review = review_selectors.user_review(request.user, product.pk)
+    return render(
+        request,
+        "catalog/product_detail.html",
+        {
+            "product": product,
+            "reviews": paginate(request, review_selectors.visible_reviews(product.pk), per_page=10),
+            "own_review": own_review,
+            "review_form": ReviewForm() if own_review is None else None,
+            "has_bought": has_bought(request.user, product.pk),
+            "can_manage": services.can_manage_product(request.user, product),
+        },
+    )
+
+
+def seller_detail(request, slug: str):
+    try:
+        profile = account_selectors.seller_by_slug(slug)
+    except SellerProfile.DoesNotExist as exc:
+        raise Http404("No such shop.") from exc
+    products = selectors.order_products(selectors.seller_products(profile.user), request.GET.get("ordering"))
+    return render(request, "catalog/seller_detail.html", {"seller": profile, "page": paginate(request, products)})
+
+
+def _require_seller(request):
+    if not (request.user.is_staff or request.user.is_seller):
+        raise Http404("Only sellers have a shop.")
+
+
+def _own_product(request, pk: int):
+    product = get_object_or_404(selectors.all_products(), pk=pk)
+    if not services.can_manage_product(request.user, product):
+        raise Http404("No such product in your shop.")
+    return product
+
+
+@login_required
+def my_products(request):
+    _require_seller(request)
+    products = selectors.seller_products(request.user, include_inactive=True).order_by("-created_at", "-id")
+    return render(request, "catalog/my_products.html", {"page": paginate(request, products, per_page=50)})
+
+
+@login_required
+def product_create(request):
+    _require_seller(request)
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.create_product(seller=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, f"“{product.title}” is listed. Add a photo below.")
+            return redirect("catalog:product-edit", pk=product.pk)
+    return render(request, "catalog/product_form.html", {"form": form, "product": None})
+
+
+@login_required
+def product_edit(request, pk: int):
+    product = _own_product(request, pk)
+    form = ProductForm(request.POST or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.update_product(product, by=request.user, **changes)
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("catalog:product-edit", pk=product.pk)
+    return render(
+        request,
+        "catalog/product_form.html",
+        {"form": form, "product": product, "image_form": ProductImageForm()},
+    )
+
+
+@login_required
+@require_POST
+def product_toggle(request, pk: int):
+    product = _own_product(request, pk)
+    services.update_product(product, by=request.user, is_active=not product.is_active)
+    messages.success(request, f"“{product.title}” is {'on sale' if product.is_active else 'off sale'}.")
+    return redirect("catalog:my-products")
+
+
+@login_required
+@require_POST
+def product_image_upload(request, pk: int):
+    product = _own_product(request, pk)
+    form = ProductImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_product_image(
+                product, by=request.user, upload=form.cleaned_data["file"], alt_text=form.cleaned_data["alt_text"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Image added.")
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect("catalog:product-edit", pk=product.pk)

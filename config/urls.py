@@ -1,0 +1,41 @@
+"""URL map: storefront pages, the REST API under /api/v1, the back-office under /admin."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, register_converter
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from shop.converters import IdConverter
+
+register_converter(IdConverter, "id")
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("catalog.api.urls")),
+    path("", include("reviews.api.urls")),
+    path("", include("cart.api.urls")),
+    path("", include("orders.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("shop.urls")),
+    path("", include("catalog.urls")),
+    path("", include("reviews.urls")),
+    path("cart/", include("cart.urls")),
+    path("", include("orders.urls")),
+    path("accounts/", include("accounts.urls")),
+]
+
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Local file storage (the embedded default) serves uploaded images itself.
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+
+handler400 = "shop.error_views.bad_request"
+handler403 = "shop.error_views.permission_denied"
+handler404 = "shop.error_views.page_not_found"
+handler500 = "shop.error_views.server_error"

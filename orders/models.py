@@ -1,0 +1,81 @@
+"""Orders (the API calls them purchases) and their lines.
+
+A line copies the product's title and price at the time of purchase, so later
+edits to the catalogue never rewrite history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from catalog.models import Product
+from orders.status import OrderStatus
+
+
+class Order(models.Model):
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3, default=settings.SHOP_CURRENCY)
+    shipping_name = models.CharField(max_length=200, blank=True)
+    shipping_address = models.TextField(blank=True)
+    # A client's retry of the same checkout carries the same key and gets the
+    # first order back (see orders.services.place_order).
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="orders_order_idempotency_key_unique",
+            ),
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="orders_order_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", args=[self.pk])
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines")
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sold_lines"
+    )
+    title = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="orders_line_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="orders_line_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title}"
+
+
+class OrderStatusChange(models.Model):
+    """The order's history: who moved it to which status, and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=OrderStatus.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.from_status or '—'} → {self.to_status}"

@@ -1,0 +1,136 @@
+"""Writes for orders: checkout, status changes, cancellation.
+
+Stock never goes below zero: checkout locks the products' rows (in id order, so
+two checkouts cannot deadlock) and decrements them in the same transaction that
+creates the order. Any refusal rolls the whole order back.
+"""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from cart.models import Cart, CartItem
+from catalog.models import Product
+from orders.models import Order, OrderLine, OrderStatusChange
+from orders.status import BUYER_CANCELLABLE, OrderStatus, can_transition, next_statuses
+from shop.errors import Conflict, DomainError, Forbidden
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+def _existing_order(buyer, idempotency_key: str | None) -> Order | None:
+    if not idempotency_key:
+        return None
+    return Order.objects.filter(buyer=buyer, idempotency_key=idempotency_key).first()
+
+
+def place_order(
+    buyer,
+    *,
+    idempotency_key: str | None = None,
+    shipping_name: str = "",
+    shipping_address: str = "",
+) -> tuple[Order, bool]:
+    """Turn the buyer's cart into an order. Returns (order, created).
+
+    With an idempotency key, a retry returns the order the first request made,
+    even when both arrive at once: the unique key lets exactly one insert win.
+    """
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH):
+        raise DomainError(f"The Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters long.")
+    existing = _existing_order(buyer, idempotency_key)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            order = _place_order(buyer, idempotency_key, shipping_name, shipping_address)
+    except IntegrityError:
+        existing = _existing_order(buyer, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shipping_address: str) -> Order:
+    cart = Cart.objects.select_for_update().filter(user=buyer).first()
+    items = list(CartItem.objects.filter(cart=cart).order_by("product_id")) if cart else []
+    if not items:
+        raise DomainError("Your cart is empty: add products before checking out.")
+
+    # Claim the idempotency key first, so a concurrent twin fails fast on it.
+    order = Order.objects.create(
+        buyer=buyer,
+        idempotency_key=idempotency_key or None,
+        shipping_name=shipping_name[:200],
+        shipping_address=shipping_address,
+    )
+    products = Product.objects.select_for_update().in_bulk([item.product_id for item in items])
+    lines, total = [], Decimal("0.00")
+    for item in items:
+        product = products[item.product_id]
+        if not product.is_active:
+            raise Conflict(f"{product.title} is no longer on sale; remove it from your cart.")
+        if item.quantity > product.stock:
+            left = f"only {product.stock} left" if product.stock else "sold out"
+            raise Conflict(f"{product.title} is {left}; you asked for {item.quantity}.")
+        Product.objects.filter(pk=product.pk).update(stock=F("stock") - item.quantity)
+        line_total = product.price * item.quantity
+        total += line_total
+        lines.append(
+            OrderLine(
+                order=order,
+                product=product,
+                seller_id=product.seller_id,
+                title=product.title,
+                unit_price=product.price,
+                quantity=item.quantity,
+                line_total=line_total,
+            )
+        )
+    OrderLine.objects.bulk_create(lines)
+    order.total = total
+    order.save(update_fields=["total"])
+    OrderStatusChange.objects.create(order=order, from_status="", to_status=OrderStatus.PLACED, changed_by=buyer)
+    CartItem.objects.filter(cart=cart).delete()
+    return order
+
+
+def can_change_status(user, order: Order, new_status: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return order.buyer_id == user.id and new_status == OrderStatus.CANCELLED and order.status in BUYER_CANCELLABLE
+
+
+@transaction.atomic
+def change_status(order: Order, new_status: str, *, by) -> Order:
+    """Move an order to a new status if the rules allow; cancelling returns the stock."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if new_status not in OrderStatus.values:
+        raise DomainError(f"Unknown status '{new_status}'.", field="status")
+    if not can_transition(order.status, new_status):
+        allowed = ", ".join(next_statuses(order.status)) or "none"
+        raise Conflict(f"A {order.status} order cannot become {new_status} (allowed next: {allowed}).")
+    if not can_change_status(by, order, new_status):
+        if order.buyer_id == by.id and new_status == OrderStatus.CANCELLED:
+            raise Conflict("This order has been paid; contact us to cancel it.")
+        raise Forbidden("You may not change this order's status.")
+    if new_status == OrderStatus.CANCELLED:
+        _return_stock(order)
+    previous = order.status
+    order.status = new_status
+    order.save(update_fields=["status", "updated_at"])
+    OrderStatusChange.objects.create(order=order, from_status=previous, to_status=new_status, changed_by=by)
+    return order
+
+
+def cancel_order(order: Order, *, by) -> Order:
+    return change_status(order, OrderStatus.CANCELLED, by=by)
+
+
+def _return_stock(order: Order) -> None:
+    for line in order.lines.filter(product__isnull=False).order_by("product_id"):
+        Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)

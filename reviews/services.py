@@ -1,0 +1,71 @@
+"""Writes for reviews. The product's rating summary is refreshed here and nowhere else."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+
+from catalog.models import Product
+from orders.selectors import has_bought
+from reviews.models import Review
+from shop.errors import Conflict, DomainError, Forbidden
+
+MAX_REVIEW_LENGTH = 5000
+
+
+def refresh_product_rating(product_id: int) -> None:
+    summary = Review.objects.filter(product_id=product_id, is_hidden=False).aggregate(
+        average=Avg("rating"), count=Count("id")
+    )
+    average = Decimal(str(summary["average"] or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    Product.objects.filter(pk=product_id).update(rating_average=average, rating_count=summary["count"])
+
+
+@transaction.atomic
+def post_review(*, author, product: Product, rating: int, text: str = "") -> Review:
+    """One review per user per product; marked verified when the author bought the product."""
+    if not author.is_authenticated:
+        raise Forbidden("Log in to review a product.")
+    if product.seller_id == author.id:
+        raise Forbidden("Sellers cannot review their own products.")
+    if not product.is_active:
+        raise Conflict("This product is no longer on sale; it cannot be reviewed.")
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise DomainError("The rating must be a whole number from 1 to 5.", field="rating")
+    if len(text) > MAX_REVIEW_LENGTH:
+        raise DomainError(f"A review may be at most {MAX_REVIEW_LENGTH} characters.", field="text")
+    if Review.objects.filter(product=product, author=author).exists():
+        raise Conflict("You have already reviewed this product.")
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                product=product,
+                author=author,
+                rating=rating,
+                text=text.strip(),
+                is_verified_purchase=has_bought(author, product.pk),
+            )
+    except IntegrityError as exc:
+        raise Conflict("You have already reviewed this product.") from exc
+    refresh_product_rating(product.pk)
+    return review
+
+
+@transaction.atomic
+def set_hidden(review: Review, *, hidden: bool, by) -> Review:
+    """Staff hide a review (it leaves the page and the average) or show it again."""
+    if not by.is_staff:
+        raise Forbidden("Only staff may hide or show reviews.")
+    review.is_hidden = hidden
+    review.save(update_fields=["is_hidden", "updated_at"])
+    refresh_product_rating(review.product_id)
+    return review
+
+
+@transaction.atomic
+def delete_review(review: Review, *, by) -> None:
+    if not (by.is_staff or review.author_id == by.id):
+        raise Forbidden("Only the author or staff may delete a review.")
+    product_id = review.product_id
+    review.delete()
+    refresh_product_rating(product_id)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class ShopConfig(AppConfig):
+    name = "shop"
+    verbose_name = "Shop"
+    default = True
+
+
+class ShopAdminConfig(admin_apps.AdminConfig):
+    """Replaces the default admin site with one that sellers may enter too."""
+
+    default = False
+    default_site = "shop.admin_site.ShopAdminSite"

@@ -1,0 +1,214 @@
+"""Load demo data: sellers, a category tree, products, buyers, orders and reviews.
+
+Idempotent: running it again tops the data up to the requested sizes and never
+duplicates what is there. Orders and reviews go through the services, so they
+obey the same rules (stock, verified purchases, ratings) as real ones.
+"""
+
+import random
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.text import slugify
+from tqdm import tqdm
+
+from accounts.models import Role, User
+from accounts.services import create_seller_profile
+from cart.services import add_to_cart, user_cart
+from catalog.models import Category, Product
+from orders.models import Order
+from orders.services import change_status, place_order
+from orders.status import OrderStatus
+from reviews.models import Review
+from reviews.services import post_review
+from shop.errors import DomainError
+
+DEMO_PASSWORD = "bazaar-demo-2026"
+ADMIN_EMAIL = "admin@example.com"
+
+CATEGORY_TREE = {
+    "Electronics": ["Phones", "Laptops", "Audio"],
+    "Home": ["Kitchen", "Furniture", "Garden"],
+    "Books": ["Fiction", "Non-fiction"],
+    "Clothing": ["Women", "Men", "Kids"],
+    "Sports": ["Cycling", "Running"],
+}
+NOUNS = {
+    "Phones": ["Phone", "Smartphone", "Phone case", "Charger"],
+    "Laptops": ["Laptop", "Ultrabook", "Laptop stand", "Dock"],
+    "Audio": ["Headphones", "Speaker", "Earbuds", "Turntable"],
+    "Kitchen": ["Kettle", "Chef knife", "Frying pan", "Coffee grinder"],
+    "Furniture": ["Desk", "Armchair", "Bookshelf", "Lamp"],
+    "Garden": ["Watering can", "Pruning shears", "Planter", "Hammock"],
+    "Fiction": ["Novel", "Short stories", "Thriller", "Fantasy saga"],
+    "Non-fiction": ["Cookbook", "Biography", "Field guide", "History atlas"],
+    "Women": ["Raincoat", "Sweater", "Sneakers", "Scarf"],
+    "Men": ["Jacket", "Shirt", "Boots", "Beanie"],
+    "Kids": ["Hoodie", "Rain boots", "Backpack", "Pyjamas"],
+    "Cycling": ["Bike light", "Helmet", "Saddle bag", "Bike lock"],
+    "Running": ["Running shoes", "Sports watch", "Water bottle", "Running vest"],
+}
+ADJECTIVES = ["Classic", "Compact", "Deluxe", "Eco", "Everyday", "Lightweight", "Premium", "Pro", "Rugged", "Smart"]
+COLOURS = ["black", "blue", "green", "grey", "red", "white", "sand", "olive"]
+SELLERS = [
+    ("north@example.com", "Northwind Goods", "Sturdy things for everyday life, shipped from the north."),
+    ("acme@example.com", "Acme Supplies", "If you need it, Acme probably makes it."),
+    ("leaf@example.com", "Green Leaf Market", "Home, garden and kitchen, sustainably sourced."),
+    ("pages@example.com", "Pages & Co", "Books old and new."),
+]
+REVIEW_TEXTS = [
+    "Exactly as described, arrived quickly.",
+    "Good value for the price.",
+    "Works well, but the packaging could be better.",
+    "Would buy again.",
+    "Not what I expected, the colour is different from the photo.",
+    "Excellent quality, highly recommended!",
+    "Does the job.",
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--products", type=int, default=200, help="products in the catalogue (default 200)")
+        parser.add_argument("--buyers", type=int, default=12, help="demo buyers (default 12)")
+        parser.add_argument("--orders", type=int, default=40, help="demo orders (default 40)")
+        parser.add_argument("--reviews", type=int, default=120, help="demo reviews (default 120)")
+        parser.add_argument("--seed", type=int, default=42, help="random seed, for repeatable data")
+
+    def handle(self, *args, **options):
+        rng = random.Random(options["seed"])
+        show_progress = options["verbosity"] > 0
+        self._ensure_admin()
+        sellers = self._ensure_sellers()
+        leaves = self._ensure_categories()
+        self._ensure_products(rng, sellers, leaves, options["products"], show_progress)
+        buyers = self._ensure_buyers(options["buyers"])
+        self._ensure_orders(rng, buyers, options["orders"], show_progress)
+        self._ensure_reviews(rng, buyers, options["reviews"], show_progress)
+        self._print_logins(sellers, buyers)
+
+    # --- people ---------------------------------------------------------------------
+
+    def _ensure_admin(self) -> None:
+        if not User.objects.filter(email=ADMIN_EMAIL).exists():
+            User.objects.create_superuser(email=ADMIN_EMAIL, password=DEMO_PASSWORD, first_name="Ada", last_name="Admin")
+
+    def _ensure_sellers(self) -> list[User]:
+        sellers = []
+        for email, shop_name, description in SELLERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, role=Role.SELLER)
+            if not hasattr(user, "seller_profile"):
+                create_seller_profile(user, shop_name=shop_name, description=description)
+            sellers.append(user)
+        return sellers
+
+    def _ensure_buyers(self, count: int) -> list[User]:
+        buyers = []
+        for n in range(1, count + 1):
+            email = f"buyer{n}@example.com"
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, password=DEMO_PASSWORD, first_name=f"Buyer {n}", role=Role.BUYER
+                )
+            buyers.append(user)
+        return buyers
+
+    # --- catalogue ------------------------------------------------------------------
+
+    def _ensure_categories(self) -> list[Category]:
+        leaves = []
+        for root_name, children in CATEGORY_TREE.items():
+            root, _ = Category.objects.get_or_create(slug=slugify(root_name), defaults={"name": root_name})
+            for child in children:
+                leaf, _ = Category.objects.get_or_create(
+                    slug=slugify(f"{root_name}-{child}"), defaults={"name": child, "parent": root}
+                )
+                leaves.append(leaf)
+        return leaves
+
+    def _ensure_products(self, rng, sellers, leaves, target: int, show_progress: bool) -> None:
+        existing = Product.objects.filter(seller__in=sellers).count()
+        missing = max(0, target - existing)
+        batch: list[Product] = []
+        with tqdm(total=missing, desc="products", unit="", disable=not show_progress or not missing) as bar:
+            for n in range(existing, existing + missing):
+                leaf = leaves[n % len(leaves)]
+                title = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS[leaf.name])} ({rng.choice(COLOURS)}) #{n + 1}"
+                batch.append(
+                    Product(
+                        seller=sellers[n % len(sellers)],
+                        category=leaf,
+                        title=title,
+                        slug=slugify(title)[:220],
+                        description=f"{title}. A demo product in {leaf.name}, sold by a demo shop.",
+                        price=Decimal(rng.randrange(199, 99999)) / 100,
+                        stock=rng.choice([0, 1, 3, 5, 10, 25, 50, 100]),
+                        is_featured=rng.random() < 0.05,
+                    )
+                )
+                if len(batch) == 1000:
+                    Product.objects.bulk_create(batch)
+                    bar.update(len(batch))
+                    batch = []
+            if batch:
+                Product.objects.bulk_create(batch)
+                bar.update(len(batch))
+
+    # --- activity -------------------------------------------------------------------
+
+    def _ensure_orders(self, rng, buyers, target: int, show_progress: bool) -> None:
+        missing = max(0, target - Order.objects.filter(buyer__in=buyers).count())
+        products = list(Product.objects.filter(is_active=True, stock__gt=5).values_list("pk", flat=True)[:500])
+        if not products:
+            return
+        statuses = [OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
+        staff = User.objects.get(email=ADMIN_EMAIL)
+        for n in tqdm(range(missing), desc="orders", disable=not show_progress or not missing):
+            buyer = buyers[n % len(buyers)]
+            try:
+                with transaction.atomic():
+                    cart = user_cart(buyer)
+                    for pk in rng.sample(products, k=min(len(products), rng.randint(1, 3))):
+                        add_to_cart(cart, Product.objects.get(pk=pk), rng.randint(1, 2))
+                    order, _ = place_order(buyer, shipping_name=buyer.first_name, shipping_address="1 Demo Street")
+                    self._advance(order, rng.choice(statuses), staff)
+            except DomainError:
+                continue  # a demo product sold out: skip this order
+
+    @staticmethod
+    def _advance(order: Order, target: str, staff: User) -> None:
+        path = [OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
+        for status in path[: [OrderStatus.PLACED, *path].index(target)]:
+            order = change_status(order, status, by=staff)
+
+    def _ensure_reviews(self, rng, buyers, target: int, show_progress: bool) -> None:
+        missing = max(0, target - Review.objects.filter(author__in=buyers).count())
+        products = list(Product.objects.filter(is_active=True).values_list("pk", flat=True))
+        attempts = 0
+        with tqdm(total=missing, desc="reviews", disable=not show_progress or not missing) as bar:
+            while missing > 0 and attempts < target * 5:
+                attempts += 1
+                author = rng.choice(buyers)
+                product = Product.objects.get(pk=rng.choice(products))
+                try:
+                    post_review(
+                        author=author, product=product, rating=rng.choice([5, 5, 4, 4, 3, 2, 1]), text=rng.choice(REVIEW_TEXTS)
+                    )
+                except DomainError:
+                    continue  # already reviewed by this buyer
+                missing -= 1
+                bar.update(1)
+
+    def _print_logins(self, sellers, buyers) -> None:
+        self.stdout.write(self.style.SUCCESS("\nDemo data is ready. Logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(f"  staff  {ADMIN_EMAIL}   (back-office: /admin/)")
+        for seller in sellers:
+            self.stdout.write(f"  seller {seller.email}   ({seller.seller_profile.shop_name})")
+        if buyers:
+            self.stdout.write(f"  buyer  {buyers[0].email} … {buyers[-1].email}")
