@@ -44,7 +44,7 @@ stack:
 	scripts/stack up
 
 bench: $(VENV)/.dev-installed
-	scripts/stack up postgres
+	scripts/stack up postgres redis
 	@set -a; . ./.env.stack; set +a; $(PY) -m bench.run
 
 lint: $(VENV)/.dev-installed

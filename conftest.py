@@ -11,6 +11,9 @@ def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, uploads in a temporary folder, throttles reset per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
     cache.clear()
 
 

@@ -24,8 +24,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("shop.urls")),
+    path("", include("reviews.urls")),  # before catalog: products/<id>/<slug>/ would swallow it
     path("", include("catalog.urls")),
-    path("", include("reviews.urls")),
     path("cart/", include("cart.urls")),
     path("", include("orders.urls")),
     path("accounts/", include("accounts.urls")),
@@ -33,7 +33,9 @@ urlpatterns = [
 
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     # Local file storage (the embedded default) serves uploaded images itself.
-    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 handler400 = "shop.error_views.bad_request"
 handler403 = "shop.error_views.permission_denied"

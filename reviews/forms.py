@@ -2,7 +2,9 @@ from django import forms
 
 from reviews.services import MAX_REVIEW_LENGTH
 
-RATING_CHOICES = [(n, f"{n} – {label}") for n, label in [(5, "excellent"), (4, "good"), (3, "fair"), (2, "poor"), (1, "bad")]]
+RATING_CHOICES = [
+    (n, f"{n} – {label}") for n, label in [(5, "excellent"), (4, "good"), (3, "fair"), (2, "poor"), (1, "bad")]
+]
 
 
 class ReviewForm(forms.Form):

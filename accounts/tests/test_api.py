@@ -31,7 +31,9 @@ def test_signup_as_seller_opens_a_shop(api):
 
 
 def test_signup_as_seller_without_a_shop_name_is_refused(api):
-    response = api.post("/api/v1/auth/signup", {"email": "s@example.com", "password": "a-long-secret-42", "role": "seller"})
+    response = api.post(
+        "/api/v1/auth/signup", {"email": "s@example.com", "password": "a-long-secret-42", "role": "seller"}
+    )
 
     assert response.status_code == 400
     assert "shop_name" in response.json()["errors"]

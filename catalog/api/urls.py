@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from catalog.api import views
+from shop.api.routers import OptionalSlashRouter
 
-router = SimpleRouter(trailing_slash="/?")
+router = OptionalSlashRouter()
 router.register("products", views.ProductViewSet, basename="product")
 router.register("categories", views.CategoryViewSet, basename="category")
 

@@ -64,4 +64,6 @@ class ProductViewSet(
         image = services.add_product_image(
             product, by=request.user, upload=upload.validated_data["file"], alt_text=upload.validated_data["alt_text"]
         )
-        return Response(ProductImageSerializer(image, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ProductImageSerializer(image, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )

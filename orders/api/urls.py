@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from orders.api import views
+from shop.api.routers import OptionalSlashRouter
 
-router = SimpleRouter(trailing_slash="/?")
+router = OptionalSlashRouter()
 router.register("purchases", views.PurchaseViewSet, basename="purchase")
 
 urlpatterns = router.urls

@@ -37,7 +37,8 @@ class PurchaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     def create(self, request):
         """Buy the whole cart. 201 with the new purchase; 200 with the first one on a retried key."""
-        details = CheckoutSerializer(data=request.data or {})
+        # An empty body parses to {} and buys the cart; a JSON `null` or a list is not a body we accept.
+        details = CheckoutSerializer(data=request.data)
         details.is_valid(raise_exception=True)
         order, created = services.place_order(
             request.user, idempotency_key=request.headers.get("Idempotency-Key"), **details.validated_data

@@ -4,7 +4,8 @@ DRF answers validation errors as a bare field map; clients want a `detail`
 sentence they can show, plus the per-field messages where a field is wrong.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response

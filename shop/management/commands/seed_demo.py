@@ -24,7 +24,7 @@ from reviews.models import Review
 from reviews.services import post_review
 from shop.errors import DomainError
 
-DEMO_PASSWORD = "bazaar-demo-2026"
+DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105  (printed for demo logins on purpose)
 ADMIN_EMAIL = "admin@example.com"
 
 CATEGORY_TREE = {
@@ -94,7 +94,9 @@ class Command(BaseCommand):
 
     def _ensure_admin(self) -> None:
         if not User.objects.filter(email=ADMIN_EMAIL).exists():
-            User.objects.create_superuser(email=ADMIN_EMAIL, password=DEMO_PASSWORD, first_name="Ada", last_name="Admin")
+            User.objects.create_superuser(
+                email=ADMIN_EMAIL, password=DEMO_PASSWORD, first_name="Ada", last_name="Admin"
+            )
 
     def _ensure_sellers(self) -> list[User]:
         sellers = []
@@ -198,7 +200,10 @@ class Command(BaseCommand):
                 product = Product.objects.get(pk=rng.choice(products))
                 try:
                     post_review(
-                        author=author, product=product, rating=rng.choice([5, 5, 4, 4, 3, 2, 1]), text=rng.choice(REVIEW_TEXTS)
+                        author=author,
+                        product=product,
+                        rating=rng.choice([5, 5, 4, 4, 3, 2, 1]),
+                        text=rng.choice(REVIEW_TEXTS),
                     )
                 except DomainError:
                     continue  # already reviewed by this buyer
@@ -206,7 +211,7 @@ class Command(BaseCommand):
                 bar.update(1)
 
     def _print_logins(self, sellers, buyers) -> None:
-        self.stdout.write(self.style.SUCCESS("\nDemo data is ready. Logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo data is ready. Logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write(f"  staff  {ADMIN_EMAIL}   (back-office: /admin/)")
         for seller in sellers:
             self.stdout.write(f"  seller {seller.email}   ({seller.seller_profile.shop_name})")

@@ -1,0 +1,137 @@
+"""The back-office: staff manage everything, a seller only their own products and sold lines."""
+
+import pytest
+
+from catalog.tests.factories import CategoryFactory, ProductFactory
+from orders.tests.factories import order_for
+from reviews.tests.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_buyer_cannot_enter_the_back_office(client, buyer):
+    client.force_login(buyer)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_seller_sees_only_their_own_products(client, seller, other_seller):
+    mine = ProductFactory(seller=seller, title="Mine")
+    ProductFactory(seller=other_seller, title="Theirs")
+    client.force_login(seller)
+
+    page = client.get("/admin/catalog/product/").content.decode()
+
+    assert "Mine" in page and "Theirs" not in page
+    assert client.get(f"/admin/catalog/product/{mine.pk}/change/").status_code == 200
+
+
+def test_a_seller_cannot_open_another_sellers_product(client, seller, other_seller):
+    theirs = ProductFactory(seller=other_seller)
+    client.force_login(seller)
+
+    response = client.get(f"/admin/catalog/product/{theirs.pk}/change/")
+
+    assert response.status_code == 302  # the admin's "does not exist" redirect to the index
+    client.post(f"/admin/catalog/product/{theirs.pk}/delete/", {"post": "yes"})
+    theirs.refresh_from_db()  # raises if the product was deleted
+    assert theirs.seller == other_seller
+
+
+def test_a_seller_adds_a_product_they_own(client, seller, other_seller):
+    category = CategoryFactory()
+    client.force_login(seller)
+
+    response = client.post(
+        "/admin/catalog/product/add/",
+        {
+            "title": "Admin lamp",
+            "category": category.pk,
+            "description": "",
+            "price": "9.99",
+            "stock": "2",
+            "is_active": "on",
+            "seller": other_seller.pk,
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert seller.products.get().title == "Admin lamp"
+    assert not other_seller.products.exists()
+
+
+def test_a_seller_sees_the_order_lines_of_their_products_only(client, seller, other_seller, buyer):
+    order_for(buyer, (ProductFactory(seller=seller, title="Sold by me"), 1))
+    order_for(buyer, (ProductFactory(seller=other_seller, title="Sold by them"), 1))
+    client.force_login(seller)
+
+    page = client.get("/admin/orders/orderline/").content.decode()
+
+    assert "Sold by me" in page and "Sold by them" not in page
+    assert client.get("/admin/orders/order/").status_code == 403
+
+
+def test_a_seller_cannot_see_users_or_reviews(client, seller):
+    client.force_login(seller)
+
+    assert client.get("/admin/accounts/user/").status_code == 403
+    assert client.get("/admin/reviews/review/").status_code == 403
+
+
+def test_staff_see_everything_and_filter_by_seller(client, staff, seller, other_seller):
+    ProductFactory(seller=seller, title="One")
+    ProductFactory(seller=other_seller, title="Two")
+    client.force_login(staff)
+
+    page = client.get("/admin/catalog/product/").content.decode()
+
+    assert "One" in page and "Two" in page
+    assert f"seller__id__exact={seller.pk}" in page
+
+
+def test_staff_pages_render(client, staff, buyer, product):
+    order = order_for(buyer, (product, 1))
+    review = ReviewFactory(product=product)
+    client.force_login(staff)
+
+    for url in [
+        "/admin/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{buyer.pk}/change/",
+        "/admin/accounts/sellerprofile/",
+        "/admin/catalog/category/",
+        "/admin/catalog/product/?stock=low",
+        f"/admin/catalog/product/{product.pk}/change/",
+        "/admin/orders/order/",
+        f"/admin/orders/order/{order.pk}/change/",
+        "/admin/orders/orderline/",
+        "/admin/reviews/review/",
+        f"/admin/reviews/review/{review.pk}/change/",
+        "/admin/cart/cart/",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_staff_mark_orders_paid_with_an_action(client, staff, buyer, product):
+    order = order_for(buyer, (product, 1))
+    client.force_login(staff)
+
+    client.post("/admin/orders/order/", {"action": "mark_paid", "_selected_action": [order.pk]})
+
+    order.refresh_from_db()
+    assert order.status == "paid"
+
+
+def test_staff_hide_a_review_with_an_action(client, staff, product):
+    review = ReviewFactory(product=product, rating=1)
+    client.force_login(staff)
+
+    client.post("/admin/reviews/review/", {"action": "hide", "_selected_action": [review.pk]})
+
+    review.refresh_from_db()
+    product.refresh_from_db()
+    assert review.is_hidden and product.rating_count == 0
