@@ -35,10 +35,10 @@ run: $(VENV)/.base-installed
 	echo "Serving http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, back-office: /admin/)" && \
 	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed lint
 	scripts/stack up postgres redis
 	scripts/stack browser
-	@set -a; . ./.env.stack; set +a; $(PY) -m pytest $(PYTEST_ARGS)
+	@set -a; . ./.env.stack; set +a; DB_CONN_MAX_AGE=0 $(PY) -m pytest $(PYTEST_ARGS)
 
 stack:
 	scripts/stack up

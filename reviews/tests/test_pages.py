@@ -15,7 +15,7 @@ def test_the_product_page_shows_reviews_and_the_form(client, buyer, product):
     page = client.get(product.get_absolute_url()).content.decode()
 
     assert "Solid kettle" in page
-    assert 'action="/products/%d/reviews/"' % product.pk in page
+    assert f'action="/products/{product.pk}/reviews/"' in page
 
 
 def test_posting_a_review_from_the_page(client, buyer, product):

@@ -1,0 +1,60 @@
+"""A shopper's whole journey in a real browser: sign up, add to cart, check out, see the order."""
+
+import os
+import shutil
+
+import pytest
+
+from catalog.tests.factories import ProductFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is missing: `scripts/stack browser` installs it (make test runs it).")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes between browser steps are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone-sized screen
+        yield context.new_page()
+        browser.close()
+
+
+def test_signup_add_to_cart_checkout_and_order_history(page, live_server):
+    product = ProductFactory(title="Cast iron teapot", stock=3)
+
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Email").fill("walker@example.com")
+    page.get_by_label("Password").fill("a-long-secret-42")
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/products/?q=teapot")
+    page.get_by_role("link", name="Cast iron teapot").click()
+    page.get_by_label("Quantity").fill("2")
+    page.get_by_role("button", name="Add to cart").click()
+    assert "Added 2 × Cast iron teapot" in page.content()
+
+    page.get_by_test_id("cart-link").click()
+    assert page.get_by_test_id("cart-total").inner_text() == "20.00"
+    page.get_by_role("link", name="Check out").click()
+    page.get_by_label("Full name").fill("Walker Test")
+    page.get_by_label("Address").fill("1 Browser Road")
+    page.get_by_role("button", name="Place order").click()
+
+    assert page.get_by_test_id("order-status").inner_text() == "Placed"
+    page.get_by_role("link", name="My orders").first.click()
+    assert page.get_by_role("cell", name="20.00 USD").is_visible()
+    product.refresh_from_db()
+    assert product.stock == 1
