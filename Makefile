@@ -45,7 +45,7 @@ stack:
 
 bench: $(VENV)/.dev-installed
 	scripts/stack up postgres redis
-	@set -a; . ./.env.stack; set +a; $(PY) -m bench.run
+	@set -a; . ./.env.stack; set +a; set -o pipefail; $(PY) -m bench.run | tee bench-results.md
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

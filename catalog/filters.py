@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from accounts.models import User
 from catalog import selectors
 from catalog.models import Category, Product
 
@@ -53,9 +54,25 @@ class ProductFilter(django_filters.FilterSet):
         return queryset
 
 
-class StorefrontProductFilter(ProductFilter):
-    """The same filters with widgets that suit the HTML form."""
+class ShopChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.seller_profile.shop_name
 
+
+class ShopFilter(django_filters.ModelChoiceFilter):
+    field_class = ShopChoiceField
+
+
+class StorefrontProductFilter(ProductFilter):
+    """The same filters with widgets that suit the HTML form: shops by name, a checkbox for stock."""
+
+    seller = ShopFilter(
+        queryset=User.objects.filter(seller_profile__isnull=False)
+        .select_related("seller_profile")
+        .order_by("seller_profile__shop_name"),
+        field_name="seller",
+        label="Shop",
+    )
     in_stock = django_filters.BooleanFilter(
         method="filter_in_stock",
         label="In stock only",
