@@ -1,8 +1,9 @@
 """Reads for the catalogue. Lists run a fixed number of queries whatever their size."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from catalog.models import Category, Product, ProductImage
+from accounts.models import SellerProfile
+from catalog.models import Category, Product
 
 # Public sort keys, as clients and the storefront name them, and what they mean.
 PRODUCT_ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -16,20 +17,30 @@ PRODUCT_ORDERINGS: dict[str, tuple[str, ...]] = {
 DEFAULT_PRODUCT_ORDERING = "newest"
 
 
-def _with_relations(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    return queryset.select_related("category", "seller", "seller__seller_profile").prefetch_related(
-        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
-    )
+def _with_card_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """What a product card or an API item shows: its category, its shop's name, its images.
+
+    The category is joined (Django leaves select_related out of the page's COUNT);
+    the shop's name is a correlated subquery, so neither the seller's user row nor
+    their profile is built per product; images arrive in one query as `image_list`.
+    """
+    shop_name = SellerProfile.objects.filter(user_id=OuterRef("seller_id")).values("shop_name")[:1]
+    return queryset.select_related("category").annotate(shop_name_value=Subquery(shop_name)).with_images()
+
+
+def with_seller_details(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """For one product's page, which links to the seller's shop."""
+    return queryset.select_related("seller__seller_profile")
 
 
 def visible_products() -> QuerySet[Product]:
     """What shoppers may see: products on sale, with everything a card shows."""
-    return _with_relations(Product.objects.filter(is_active=True))
+    return _with_card_data(Product.objects.filter(is_active=True))
 
 
 def all_products() -> QuerySet[Product]:
     """Every product, including those taken off sale (for owners and staff)."""
-    return _with_relations(Product.objects.all())
+    return _with_card_data(Product.objects.all())
 
 
 def products_for_viewer(user) -> QuerySet[Product]:
@@ -37,7 +48,7 @@ def products_for_viewer(user) -> QuerySet[Product]:
     if user.is_authenticated and user.is_staff:
         return all_products()
     if user.is_authenticated and getattr(user, "is_seller", False):
-        return _with_relations(Product.objects.filter(Q(is_active=True) | Q(seller=user)))
+        return _with_card_data(Product.objects.filter(Q(is_active=True) | Q(seller=user)))
     return visible_products()
 
 

@@ -33,7 +33,7 @@ def product_list(request):
 
 
 def product_detail(request, pk: int, slug: str | None = None):
-    product = get_object_or_404(selectors.products_for_viewer(request.user), pk=pk)
+    product = get_object_or_404(selectors.with_seller_details(selectors.products_for_viewer(request.user)), pk=pk)
     if slug != product.slug and product.slug:
         return redirect(product, permanent=True)
     own_review = review_selectors.user_review(request.user, product.pk)

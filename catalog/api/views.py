@@ -1,5 +1,4 @@
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -7,6 +6,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from catalog import selectors, services
+from catalog.api.filtering import CatalogueFilterBackend
 from catalog.api.serializers import (
     CategorySerializer,
     ImageUploadSerializer,
@@ -38,17 +38,19 @@ class ProductViewSet(
 
     serializer_class = ProductSerializer
     lookup_value_regex = ID_REGEX
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [CatalogueFilterBackend]
     filterset_class = ProductFilter
 
     def get_queryset(self):
         return selectors.products_for_viewer(self.request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_product(seller=self.request.user, **serializer.validated_data)
+        product = services.create_product(seller=self.request.user, **serializer.validated_data)
+        serializer.instance = selectors.all_products().get(pk=product.pk)
 
     def perform_update(self, serializer):
-        services.update_product(serializer.instance, by=self.request.user, **serializer.validated_data)
+        product = services.update_product(serializer.instance, by=self.request.user, **serializer.validated_data)
+        serializer.instance = selectors.all_products().get(pk=product.pk)
 
     def perform_destroy(self, instance):
         services.delete_product(instance, by=self.request.user)

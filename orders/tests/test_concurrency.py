@@ -5,6 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection, connections
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.tests.factories import BuyerFactory
 from cart.services import add_to_cart, user_cart
@@ -12,7 +14,6 @@ from catalog.models import Product
 from catalog.tests.factories import ProductFactory
 from orders.models import Order, OrderLine
 from orders.services import place_order
-from shop.errors import Conflict
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -40,19 +41,24 @@ def _race(callables) -> list:
         return list(pool.map(run, callables))
 
 
-def test_twenty_buyers_for_five_units_make_exactly_five_orders():
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    return client
+
+
+def test_twenty_buyers_for_the_last_five_units_get_five_orders_and_fifteen_409s():
     product = ProductFactory(stock=5)
     buyers = BuyerFactory.create_batch(20)
     for buyer in buyers:
         add_to_cart(user_cart(buyer), product, 1)
+    clients = [_client_for(buyer) for buyer in buyers]
 
-    outcomes = _race([lambda b=buyer: place_order(b) for buyer in buyers])
+    responses = _race([lambda c=client: c.post("/api/v1/purchases") for client in clients])
 
-    placed = [o for o in outcomes if isinstance(o, tuple)]
-    refused = [o for o in outcomes if isinstance(o, Conflict)]
-    assert len(placed) == 5
-    assert len(refused) == 15, [o for o in outcomes if not isinstance(o, tuple | Conflict)]
-    assert all("sold out" in str(exc) for exc in refused)
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] * 5 + [409] * 15, codes
+    assert all("sold out" in r.json()["detail"] for r in responses if r.status_code == 409)
     assert Product.objects.get(pk=product.pk).stock == 0
     assert Order.objects.count() == 5 and OrderLine.objects.count() == 5
 
