@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from catalog import selectors
@@ -19,9 +20,7 @@ ORDERING_CHOICES = [
 
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), method="filter_category", label="Category"
-    )
+    category = django_filters.NumberFilter(method="filter_category", label="Category id", min_value=1)
     seller = django_filters.NumberFilter(field_name="seller_id", label="Seller id", min_value=1)
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label="Min price", min_value=0)
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label="Max price", min_value=0)
@@ -36,7 +35,23 @@ class ProductFilter(django_filters.FilterSet):
         return queryset.filter(title__icontains=value) if value else queryset
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(category_id__in=selectors.category_with_descendants(value.pk)) if value else queryset
+        if value is None:
+            return queryset
+        ids = selectors.category_with_descendants(int(value))
+        if ids is None:
+            raise ValidationError({"category": [f"There is no category {int(value)}."]})
+        return queryset.filter(category_id__in=ids)
+
+    def get_form_class(self):
+        """Build the form class once per filter set class, not once per request.
+
+        None of these filters depends on the request, and Django forms copy their
+        fields per instance, so one class serves every request.
+        """
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
 
     def filter_in_stock(self, queryset, name, value):
         if value is None:
@@ -64,7 +79,11 @@ class ShopFilter(django_filters.ModelChoiceFilter):
 
 
 class StorefrontProductFilter(ProductFilter):
-    """The same filters with widgets that suit the HTML form: shops by name, a checkbox for stock."""
+    """The same filters with widgets that suit the HTML form: categories and shops by name, a checkbox for stock."""
+
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.order_by("name"), method="filter_category_choice", label="Category"
+    )
 
     seller = ShopFilter(
         queryset=User.objects.filter(seller_profile__isnull=False)
@@ -81,3 +100,6 @@ class StorefrontProductFilter(ProductFilter):
 
     def filter_in_stock(self, queryset, name, value):
         return queryset.filter(stock__gt=0) if value else queryset
+
+    def filter_category_choice(self, queryset, name, value):
+        return self.filter_category(queryset, name, value.pk if value else None)

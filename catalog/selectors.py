@@ -56,11 +56,15 @@ def order_products(queryset: QuerySet[Product], ordering: str | None) -> QuerySe
     return queryset.order_by(*PRODUCT_ORDERINGS.get(ordering or DEFAULT_PRODUCT_ORDERING, PRODUCT_ORDERINGS["newest"]))
 
 
-def category_with_descendants(category_id: int) -> list[int]:
-    """The category's id and every id below it, read in one query (the tree is small)."""
+def category_with_descendants(category_id: int) -> list[int] | None:
+    """The category's id and every id below it, read in one query (the tree is small); None if unknown."""
     children: dict[int | None, list[int]] = {}
+    known: set[int] = set()
     for pk, parent_id in Category.objects.values_list("id", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
+        known.add(pk)
+    if category_id not in known:
+        return None
     found, frontier = [], [category_id]
     while frontier:
         current = frontier.pop()

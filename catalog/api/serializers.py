@@ -101,8 +101,11 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
+_TIMESTAMP = serializers.DateTimeField()
+
+
 def _timestamp(value) -> str:
-    return serializers.DateTimeField().to_representation(value)
+    return _TIMESTAMP.to_representation(value)
 
 
 def _image(image: ProductImage, request) -> dict:
