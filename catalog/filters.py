@@ -8,15 +8,6 @@ from accounts.models import User
 from catalog import selectors
 from catalog.models import Category, Product
 
-ORDERING_CHOICES = [
-    ("newest", "Newest"),
-    ("price", "Price: low to high"),
-    ("-price", "Price: high to low"),
-    ("rating", "Best rated"),
-    ("title", "Title"),
-    ("oldest", "Oldest"),
-]
-
 
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
@@ -25,7 +16,9 @@ class ProductFilter(django_filters.FilterSet):
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label="Min price", min_value=0)
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label="Max price", min_value=0)
     in_stock = django_filters.BooleanFilter(method="filter_in_stock", label="In stock only")
-    ordering = django_filters.ChoiceFilter(choices=ORDERING_CHOICES, method="filter_ordering", label="Sort by")
+    ordering = django_filters.ChoiceFilter(
+        choices=selectors.ORDERING_CHOICES, method="filter_ordering", label="Sort by"
+    )
 
     class Meta:
         model = Product

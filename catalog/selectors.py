@@ -15,6 +15,14 @@ PRODUCT_ORDERINGS: dict[str, tuple[str, ...]] = {
     "title": ("title", "id"),
 }
 DEFAULT_PRODUCT_ORDERING = "newest"
+ORDERING_CHOICES = [
+    ("newest", "Newest"),
+    ("price", "Price: low to high"),
+    ("-price", "Price: high to low"),
+    ("rating", "Best rated"),
+    ("title", "Title"),
+    ("oldest", "Oldest"),
+]
 
 
 def _with_card_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
@@ -89,3 +97,22 @@ def newest_products(limit: int = 8) -> list[Product]:
 def seller_products(seller, *, include_inactive: bool = False) -> QuerySet[Product]:
     base = all_products() if include_inactive else visible_products()
     return base.filter(seller=seller)
+
+
+def filter_options() -> dict:
+    """The choices of the catalogue's filter form, read as plain values (two small queries)."""
+    rows = list(Category.objects.values_list("id", "name", "parent_id"))
+    names = {pk: name for pk, name, _ in rows}
+    categories = [
+        {"id": pk, "label": f"{names[parent_id]} › {name}" if parent_id in names else name}
+        for pk, name, parent_id in rows
+    ]
+    shops = [
+        {"id": user_id, "name": name}
+        for user_id, name in SellerProfile.objects.order_by("shop_name").values_list("user_id", "shop_name")
+    ]
+    return {
+        "categories": sorted(categories, key=lambda category: category["label"]),
+        "shops": shops,
+        "orderings": ORDERING_CHOICES,
+    }

@@ -26,6 +26,7 @@ def product_list(request):
         "catalog/product_list.html",
         {
             "filter": product_filter,
+            "filter_options": selectors.filter_options(),
             "page": paginate(request, queryset),
             "querystring": querystring_without_page(request),
         },
