@@ -1,5 +1,7 @@
 """Reads for the catalogue. Lists run a fixed number of queries whatever their size."""
 
+import functools
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import SellerProfile
@@ -32,8 +34,13 @@ def _with_card_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
     the shop's name is a correlated subquery, so neither the seller's user row nor
     their profile is built per product; images arrive in one query as `image_list`.
     """
-    shop_name = SellerProfile.objects.filter(user_id=OuterRef("seller_id")).values("shop_name")[:1]
-    return queryset.select_related("category").annotate(shop_name_value=Subquery(shop_name)).with_images()
+    return queryset.select_related("category").annotate(shop_name_value=_shop_name()).with_images()
+
+
+@functools.cache
+def _shop_name() -> Subquery:
+    """Built once: expressions are copied when a queryset resolves them, never changed in place."""
+    return Subquery(SellerProfile.objects.filter(user_id=OuterRef("seller_id")).values("shop_name")[:1])
 
 
 def with_seller_details(queryset: QuerySet[Product]) -> QuerySet[Product]:

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from catalog.models import Category, Product, ProductImage
@@ -101,11 +102,10 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-_TIMESTAMP = serializers.DateTimeField()
-
-
 def _timestamp(value) -> str:
-    return _TIMESTAMP.to_representation(value)
+    """As DRF renders a DateTimeField: ISO 8601 in the current time zone, UTC written as Z."""
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _image(image: ProductImage, request) -> dict:
