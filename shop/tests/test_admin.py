@@ -135,3 +135,21 @@ def test_staff_hide_a_review_with_an_action(client, staff, product):
     review.refresh_from_db()
     product.refresh_from_db()
     assert review.is_hidden and product.rating_count == 0
+
+
+def test_a_seller_logs_in_through_the_back_office_login_form(client, seller):
+    from accounts.tests.factories import PASSWORD
+
+    response = client.post("/admin/login/?next=/admin/", {"username": seller.email, "password": PASSWORD})
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_buyer_is_refused_by_the_back_office_login_form(client, buyer):
+    from accounts.tests.factories import PASSWORD
+
+    response = client.post("/admin/login/?next=/admin/", {"username": buyer.email, "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert "staff or seller account" in response.content.decode()
