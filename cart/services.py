@@ -1,7 +1,10 @@
 """Writes for carts: add, change, remove, merge on login, empty after checkout."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from cart.models import Cart, CartItem
 from catalog.models import Product
@@ -108,3 +111,10 @@ def merge_session_cart_into_user(session, user) -> None:
     if guest is not None:
         merge_carts(guest, user_cart(user))
     session.pop(SESSION_KEY, None)
+
+
+def purge_guest_carts(*, idle_for: timedelta) -> int:
+    """Delete guest carts untouched for `idle_for` (their sessions have long expired). Returns how many."""
+    cutoff = timezone.now() - idle_for
+    _, per_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
+    return per_model.get(Cart._meta.label, 0)
