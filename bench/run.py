@@ -12,11 +12,12 @@ import platform
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+
+from shop.testing import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8799"))
@@ -66,18 +67,6 @@ def wrk(binary: str, url: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def wait_until_ready(base: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/health/ready", timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    sys.exit(f"gunicorn did not answer on {base} within {seconds:.0f}s")
-
-
 def main() -> None:
     env = {**os.environ, "DATABASE_URL": bench_database_url(), "DJANGO_SETTINGS_MODULE": "bench.settings"}
     env.pop("REDIS_URL", None)
@@ -91,16 +80,7 @@ def main() -> None:
         check=True,
     )
     wrk_binary = ensure_wrk()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", str(WORKERS)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{PORT}"
-    try:
-        wait_until_ready(base)
+    with gunicorn("bench.wsgi", env, workers=WORKERS, port=PORT) as base:
         product_id = requests.get(f"{base}/api/v1/products?page_size=1", timeout=5).json()["results"][0]["id"]
         slug_url = requests.get(f"{base}/products/{product_id}/", timeout=5, allow_redirects=False).headers["Location"]
         targets = {
@@ -119,9 +99,6 @@ def main() -> None:
             for name, path in targets.items():
                 log(f"round {round_number + 1}/{ROUNDS}: {name}")
                 results[name].append(wrk(wrk_binary, base + path))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     report(results)
 
 

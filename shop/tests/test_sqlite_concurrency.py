@@ -6,15 +6,15 @@ timeout make them queue: no 'database is locked', no 500, every order placed.
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
+
+from shop.testing import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 BUYERS = 8
@@ -28,12 +28,6 @@ Product.objects.create(seller=seller, category=category, title="Widget", price="
 for n in range({BUYERS}):
     User.objects.create_user(email=f"b{{n}}@example.com", password="pw-123456-long")
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _call(base: str, method: str, path: str, body=None, token: str | None = None) -> tuple[int, dict]:
@@ -55,27 +49,10 @@ def sqlite_server(tmp_path):
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, cwd=ROOT)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(base + "/health/live", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+    errors: list[str] = []
+    with gunicorn("config.wsgi", env, workers=2, threads=4, errors=errors) as base:
         yield base
-    finally:
-        server.terminate()
-        _, errors = server.communicate(timeout=10)
-        assert b"database is locked" not in errors, errors.decode()[-2000:]
+    assert "database is locked" not in errors[0], errors[0][-2000:]
 
 
 def test_eight_buyers_check_out_at_once_on_sqlite(sqlite_server):

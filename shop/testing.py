@@ -1,0 +1,59 @@
+"""Serving the site with a real gunicorn, for integration tests and benchmarks."""
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_ready(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/health/ready", timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on {base} within {seconds:.0f}s")
+
+
+@contextlib.contextmanager
+def gunicorn(
+    wsgi: str, env: dict, *, workers: int, threads: int = 1, port: int | None = None, errors: list | None = None
+) -> Iterator[str]:
+    """Serve `wsgi` on loopback until the block ends; yields the base URL.
+
+    When `errors` is given, what the server wrote to stderr is appended to it on exit.
+    """
+    port = port or free_port()
+    command = [sys.executable, "-m", "gunicorn", wsgi, "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+    server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
+        [*command, "--threads", str(threads)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if errors is not None else subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base)
+        yield base
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+        if errors is not None:
+            errors.append(stderr.decode(errors="replace"))
