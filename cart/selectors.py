@@ -36,6 +36,13 @@ def cart_items(cart: Cart) -> QuerySet[CartItem]:
     )
 
 
+def items_in(cart: Cart | None) -> QuerySet[CartItem]:
+    """The lines of one cart, the only lines a request may touch (none without a cart)."""
+    if cart is None:
+        return CartItem.objects.none()
+    return CartItem.objects.filter(cart=cart).select_related("product")
+
+
 def cart_contents(cart: Cart | None) -> CartContents:
     if cart is None:
         return CartContents(cart=None)

@@ -41,8 +41,7 @@ def cart_add(request):
 
 
 def _own_item(request, pk: int) -> CartItem:
-    cart = services.cart_for_request(request, create=False)
-    return get_object_or_404(CartItem.objects.select_related("product"), pk=pk, cart=cart)
+    return get_object_or_404(selectors.items_in(services.cart_for_request(request, create=False)), pk=pk)
 
 
 @require_POST

@@ -36,7 +36,7 @@ class CartItemView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def _item(self, request, pk: int) -> CartItem:
-        return get_object_or_404(CartItem.objects.select_related("product"), pk=pk, cart__user=request.user)
+        return get_object_or_404(selectors.items_in(services.cart_for_request(request, create=False)), pk=pk)
 
     @extend_schema(request=ChangeQuantitySerializer, responses=CartSerializer, tags=["cart"])
     def patch(self, request, pk: int):
