@@ -241,3 +241,13 @@ def test_an_unknown_status_answers_400(api_as, staff, buyer, product):
     response = api_as(staff).post(f"/api/v1/purchases/{order.pk}/status", {"status": "teleported"})
 
     assert response.status_code == 400
+
+
+def test_deleting_an_ordered_product_keeps_the_order_history(api_as, buyer, seller, product):
+    order = order_for(buyer, (product, 2))
+    title = product.title
+
+    assert api_as(seller).delete(f"/api/v1/products/{product.pk}").status_code == 204
+
+    line = api_as(buyer).get(f"/api/v1/purchases/{order.pk}").json()["lines"][0]
+    assert (line["product"], line["title"], line["quantity"], line["line_total"]) == (None, title, 2, "20.00")

@@ -1,0 +1,48 @@
+"""The demo data command: idempotent, and it prints the logins."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from catalog.models import Product
+from orders.models import Order
+from reviews.models import Review
+
+pytestmark = pytest.mark.django_db
+
+SMALL = ["--products", "30", "--buyers", "3", "--orders", "5", "--reviews", "8", "-v", "0"]
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return User.objects.count(), Product.objects.count(), Order.objects.count(), Review.objects.count()
+
+
+def test_seed_demo_loads_data_and_prints_logins():
+    out = StringIO()
+
+    call_command("seed_demo", *SMALL, stdout=out)
+
+    users, products, orders, reviews = _counts()
+    assert (users, products) == (1 + 4 + 3, 30)
+    assert 0 < orders <= 5 and reviews == 8
+    assert "admin@example.com" in out.getvalue() and "bazaar-demo-2026" in out.getvalue()
+    assert all(order.total == sum(line.line_total for line in order.lines.all()) for order in Order.objects.all())
+
+
+def test_running_it_twice_duplicates_nothing():
+    call_command("seed_demo", *SMALL, stdout=StringIO())
+    first = _counts()
+
+    call_command("seed_demo", *SMALL, stdout=StringIO())
+
+    assert _counts() == first
+
+
+def test_a_larger_catalogue_tops_up_the_products():
+    call_command("seed_demo", *SMALL, stdout=StringIO())
+
+    call_command("seed_demo", *[("60" if arg == "30" else arg) for arg in SMALL], stdout=StringIO())
+
+    assert Product.objects.count() == 60
