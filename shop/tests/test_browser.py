@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from catalog.tests.factories import ProductFactory
 
@@ -29,6 +30,9 @@ def page():
         context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone-sized screen
         yield context.new_page()
         browser.close()
+        # ORM calls made inside Playwright's block run in its greenlet, with a
+        # connection of their own: close it, or it outlives the test database.
+        connections.close_all()
 
 
 def test_signup_add_to_cart_checkout_and_order_history(page, live_server):
