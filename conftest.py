@@ -8,9 +8,11 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    """Cheap password hashing, uploads in a temporary folder, throttles reset per test."""
+    """Cheap password hashing, uploads in a temporary folder (tests that want the S3 server
+    ask for the `bucket` fixture), throttles reset per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
@@ -67,3 +69,38 @@ def product(seller):
     from catalog.tests.factories import ProductFactory
 
     return ProductFactory(seller=seller, stock=10)
+
+
+@pytest.fixture
+def bucket(settings):
+    """Uploads go to a fresh bucket on the real S3 server that `make test` starts (S3Proxy)."""
+    import os
+    import uuid
+
+    import boto3
+    import environ
+
+    from shop.object_storage import CLIENT_CONFIG, storage_settings
+
+    if not os.environ.get("S3_ENDPOINT_URL"):
+        pytest.skip("S3_ENDPOINT_URL is not set (make test starts S3Proxy and sets it)")
+    name = f"test-{uuid.uuid4().hex[:16]}"
+    config = storage_settings(environ.Env())
+    config["OPTIONS"]["bucket_name"] = name
+    settings.STORAGES = {**settings.STORAGES, "default": config}
+    client = boto3.client(
+        "s3",
+        endpoint_url=os.environ["S3_ENDPOINT_URL"],
+        aws_access_key_id=os.environ["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ["S3_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+        config=CLIENT_CONFIG,
+    )
+    yield client, name
+    try:
+        for item in client.list_objects_v2(Bucket=name).get("Contents", []):
+            if not item["Key"].endswith("/"):  # S3Proxy's folder markers go with the bucket
+                client.delete_object(Bucket=name, Key=item["Key"])
+        client.delete_bucket(Bucket=name)
+    except client.exceptions.NoSuchBucket:
+        pass

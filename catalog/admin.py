@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 
 from catalog import services
 from catalog.images import check_image
@@ -17,28 +18,20 @@ class CategoryAdmin(StaffOnlyAdmin):
     list_select_related = ["parent"]
 
 
-class ProductImageForm(forms.ModelForm):
-    class Meta:
-        model = ProductImage
-        fields = ["image", "alt_text", "position"]
-
-    def clean_image(self):
-        image = self.cleaned_data["image"]
-        if image and hasattr(image, "size") and "image" in self.changed_data:
-            try:
-                check_image(image)
-            except DomainError as exc:
-                raise forms.ValidationError(exc.message) from exc
-        return image
-
-
 class ProductImageInline(admin.TabularInline):
+    """Existing images: describe, reorder or delete them. New ones come through the product form's upload field."""
+
     model = ProductImage
-    form = ProductImageForm
-    extra = 1
+    extra = 0
+    fields = ["preview", "alt_text", "position", "is_primary"]
+    readonly_fields = ["preview", "is_primary"]
+
+    @admin.display(description="image")
+    def preview(self, image: ProductImage):
+        return format_html('<a href="{}"><img src="{}" alt="" width="96"></a>', image.image.url, image.card_url)
 
     def has_add_permission(self, request, obj=None):
-        return True
+        return False
 
     def has_change_permission(self, request, obj=None):
         return True
@@ -48,6 +41,25 @@ class ProductImageInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return True
+
+
+class ProductAdminForm(forms.ModelForm):
+    new_image = forms.FileField(
+        required=False, label="Add an image", help_text="JPEG, PNG or WebP, at most 5 MB and 8000×8000 px."
+    )
+
+    class Meta:
+        model = Product
+        fields = ["seller", "title", "category", "description", "price", "stock", "is_active", "is_featured"]
+
+    def clean_new_image(self):
+        upload = self.cleaned_data.get("new_image")
+        if upload:
+            try:
+                check_image(upload)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return upload
 
 
 class InStockFilter(admin.SimpleListFilter):
@@ -74,6 +86,7 @@ class ProductAdmin(SellerScopedAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["seller", "category"]
     readonly_fields = ["slug", "rating_average", "rating_count", "created_at", "updated_at"]
+    form = ProductAdminForm
     inlines = [ProductImageInline]
     actions = ["put_on_sale", "take_off_sale"]
 
@@ -87,10 +100,23 @@ class ProductAdmin(SellerScopedAdmin):
         fields = ["title", "category", "description", "price", "stock", "is_active"]
         if is_back_office_staff(request.user):
             fields = ["seller", *fields, "is_featured"]
-        return [*fields, "slug", "rating_average", "rating_count", "created_at", "updated_at"]
+        return [*fields, "new_image", "slug", "rating_average", "rating_count", "created_at", "updated_at"]
 
     def save_model(self, request, obj, form, change):
         services.save_product(obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("new_image"):
+            services.add_product_image(form.instance, by=request.user, upload=form.cleaned_data["new_image"])
+
+    def save_formset(self, request, form, formset, change):
+        """Image deletions go through the service, which also removes the stored files."""
+        changed = formset.save(commit=False)
+        for image in formset.deleted_objects:
+            services.delete_product_image(image, by=request.user)
+        for image in changed:
+            image.save()
 
     def delete_model(self, request, obj):
         services.delete_product(obj, by=request.user)

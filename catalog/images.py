@@ -1,24 +1,46 @@
-"""Checking uploaded image bytes before they are stored.
+"""Checking and preparing uploaded product images before they are stored.
 
 The bytes decide, not the file name or the client's content type: Pillow must
 recognise the file as one of the formats we serve, and its size must stay within
-limits that keep a decompression bomb out.
+limits that keep a decompression bomb out (checked from the header, before any
+pixel is decoded). The stored copy is re-encoded: EXIF (camera, GPS position) and
+other metadata do not survive, and the orientation the camera recorded is applied
+to the pixels first so the photo still stands the right way up.
 """
 
+import io
+from dataclasses import dataclass, field
+
 from django.conf import settings
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from shop.errors import DomainError
 
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ALLOWED_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 MAX_PIXELS_PER_SIDE = 8000
+THUMBNAIL_WIDTHS = (320, 640)
+
+# Pillow's own guard, in case anything opens an image outside this module.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS_PER_SIDE * MAX_PIXELS_PER_SIDE
+
+NOT_AN_IMAGE = "The file is not a JPEG, PNG or WebP image."
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    extension: str
+    content_type: str
+    data: bytes
+    width: int
+    height: int
+    thumbnails: dict[int, bytes] = field(default_factory=dict)
 
 
 def check_image(upload) -> str:
-    """Return the extension that matches the image's real format, or refuse it."""
+    """Refuse what is not an acceptable image; return the extension of its real format."""
     if upload.size > settings.MAX_IMAGE_BYTES:
         raise DomainError(
-            f"The image is {upload.size} bytes; the limit is {settings.MAX_IMAGE_BYTES} bytes.", field="file"
+            f"The image is {upload.size} bytes; the limit is {settings.MAX_IMAGE_BYTES} bytes (5 MB).", field="file"
         )
     try:
         upload.seek(0)
@@ -30,11 +52,56 @@ def check_image(upload) -> str:
                     f"The image is {width}×{height} px; at most {MAX_PIXELS_PER_SIDE}×{MAX_PIXELS_PER_SIDE} px.",
                     field="file",
                 )
+            if image_format not in ALLOWED_FORMATS:
+                raise DomainError(f"{image_format} images are not accepted; upload JPEG, PNG or WebP.", field="file")
             image.verify()
+    except DomainError:
+        raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        raise DomainError("The file is not a JPEG, PNG or WebP image.", field="file") from exc
+        raise DomainError(NOT_AN_IMAGE, field="file") from exc
     finally:
         upload.seek(0)
-    if image_format not in ALLOWED_FORMATS:
-        raise DomainError(f"{image_format} images are not accepted; upload JPEG, PNG or WebP.", field="file")
-    return ALLOWED_FORMATS[image_format]
+    return ALLOWED_FORMATS[image_format][0]
+
+
+def prepare_image(upload) -> PreparedImage:
+    """Check the upload, then re-encode it without metadata and make its thumbnails."""
+    check_image(upload)
+    try:
+        with Image.open(upload) as source:
+            image_format = source.format
+            image = ImageOps.exif_transpose(source)
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise DomainError(NOT_AN_IMAGE, field="file") from exc
+    finally:
+        upload.seek(0)
+    extension, content_type = ALLOWED_FORMATS[image_format]
+    thumbnails = {}
+    for width in THUMBNAIL_WIDTHS:
+        if image.width > width:
+            thumbnail = image.copy()
+            thumbnail.thumbnail((width, MAX_PIXELS_PER_SIDE), Image.Resampling.LANCZOS)
+            thumbnails[width] = _encode(thumbnail, image_format)
+    return PreparedImage(
+        extension=extension,
+        content_type=content_type,
+        data=_encode(image, image_format),
+        width=image.width,
+        height=image.height,
+        thumbnails=thumbnails,
+    )
+
+
+def _encode(image: Image.Image, image_format: str) -> bytes:
+    """Pixels only: no EXIF, XMP or comments are passed to the encoder."""
+    buffer = io.BytesIO()
+    if image_format == "JPEG":
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        image.save(buffer, "JPEG", quality=88, optimize=True, progressive=True)
+    elif image_format == "PNG":
+        image.save(buffer, "PNG", optimize=True)
+    else:
+        image.save(buffer, "WEBP", quality=85, method=4)
+    return buffer.getvalue()

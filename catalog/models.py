@@ -67,7 +67,7 @@ class ProductQuerySet(models.QuerySet):
 
 def attach_images(products: list["Product"]) -> None:
     by_product: dict[int, list[ProductImage]] = {product.pk: [] for product in products}
-    for image in ProductImage.objects.filter(product_id__in=list(by_product)).order_by("position", "id"):
+    for image in ProductImage.objects.filter(product_id__in=list(by_product)):
         by_product[image.product_id].append(image)
     for product in products:
         product.image_list = by_product[product.pk]
@@ -139,19 +139,55 @@ class Product(models.Model):
 
 
 def product_image_path(instance: "ProductImage", filename: str) -> str:
+    """Where a file saved through the field lands (services name their keys the same way)."""
     extension = PurePath(filename).suffix.lower().lstrip(".") or "jpg"
     return f"products/{instance.product_id}/{uuid.uuid4().hex}.{extension}"
 
 
 class ProductImage(models.Model):
+    """A product photo: the re-encoded original and its thumbnails, all in the default storage.
+
+    Keys follow `products/{product_id}/{uuid}.{ext}`, thumbnails beside it as
+    `{uuid}_w{width}.{ext}` (see catalog.services.add_product_image).
+    """
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to=product_image_path, max_length=255)
+    thumbnails = models.JSONField(default=dict, blank=True, help_text="width → storage key")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
     alt_text = models.CharField(max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    is_primary = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["position", "id"]
+        ordering = ["-is_primary", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"], condition=models.Q(is_primary=True), name="catalog_one_primary_image_per_product"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.image.name
+
+    @property
+    def keys(self) -> list[str]:
+        """Every object this image owns in storage."""
+        return [self.image.name, *self.thumbnails.values()]
+
+    def thumbnail_url(self, width: int) -> str:
+        """The smallest stored copy at least `width` wide (the original when it is narrower)."""
+        for size in sorted(int(key) for key in self.thumbnails):
+            if size >= width:
+                return self.image.storage.url(self.thumbnails[str(size)])
+        return self.image.url
+
+    @property
+    def card_url(self) -> str:
+        return self.thumbnail_url(320)
+
+    @property
+    def page_url(self) -> str:
+        return self.thumbnail_url(640)

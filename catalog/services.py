@@ -1,15 +1,20 @@
 """Writes for the catalogue. Only a product's seller, or staff, may change it."""
 
+import logging
+import uuid
 from decimal import Decimal
-from pathlib import PurePath
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
-from catalog.images import check_image
+from catalog.images import prepare_image
 from catalog.models import Category, Product, ProductImage
 from shop.errors import DomainError, Forbidden
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("title", "description", "price", "stock", "category", "is_active", "is_featured")
 
@@ -86,35 +91,91 @@ def deactivate_product(product: Product, *, by) -> Product:
 
 @transaction.atomic
 def delete_product(product: Product, *, by) -> None:
-    """Delete a product; order lines keep their copied title and price."""
+    """Delete a product and, once that is committed, its images' objects; order lines keep their copies."""
     ensure_can_manage(by, product)
-    images = [image.image for image in product.images.all()]
+    keys = [key for image in product.images.all() for key in image.keys]
     product.delete()
-    transaction.on_commit(lambda: [stored.delete(save=False) for stored in images])
+    transaction.on_commit(lambda: _delete_objects(keys))
+
+
+def add_product_image(product: Product, *, by, upload, alt_text: str = "") -> ProductImage:
+    """Store an image and its thumbnails, then record it; a failure at any step leaves neither row nor object.
+
+    The first image of a product becomes its primary image.
+    """
+    ensure_can_manage(by, product)
+    prepared = prepare_image(upload)
+    stem = f"products/{product.pk}/{uuid.uuid4().hex}"
+    stored: list[str] = []
+    try:
+        original = _store(f"{stem}.{prepared.extension}", prepared.data, prepared.content_type, stored)
+        thumbnails = {
+            str(width): _store(f"{stem}_w{width}.{prepared.extension}", data, prepared.content_type, stored)
+            for width, data in prepared.thumbnails.items()
+        }
+        with transaction.atomic():
+            locked = Product.objects.select_for_update().get(pk=product.pk)
+            existing = locked.images.aggregate(last=Max("position"), primaries=Count("id", filter=Q(is_primary=True)))
+            return ProductImage.objects.create(
+                product=locked,
+                image=original,
+                thumbnails=thumbnails,
+                width=prepared.width,
+                height=prepared.height,
+                alt_text=alt_text[:200],
+                position=(existing["last"] or 0) + 1,
+                is_primary=not existing["primaries"],
+            )
+    except Exception:
+        _delete_objects(stored)
+        raise
+
+
+def _store(key: str, data: bytes, content_type: str, stored: list[str]) -> str:
+    content = ContentFile(data, name=key)
+    content.content_type = content_type
+    name = default_storage.save(key, content)
+    stored.append(name)
+    return name
+
+
+def _delete_objects(keys: list[str]) -> None:
+    """Best effort: an object left behind costs storage, never correctness."""
+    for key in keys:
+        try:
+            default_storage.delete(key)
+        except Exception:
+            logger.warning("could not delete stored object %s", key, exc_info=True)
 
 
 @transaction.atomic
-def add_product_image(product: Product, *, by, upload, alt_text: str = "") -> ProductImage:
-    ensure_can_manage(by, product)
-    extension = check_image(upload)
-    upload.name = f"{PurePath(upload.name or 'image').stem}.{extension}"
-    position = (product.images.aggregate(last=Max("position"))["last"] or 0) + 1
-    image = ProductImage(product=product, alt_text=alt_text[:200], position=position)
-    image.image.save(upload.name, upload, save=False)
-    try:
-        image.save()
-    except Exception:
-        image.image.delete(save=False)
-        raise
+def update_product_image(image: ProductImage, *, by, alt_text=None, position=None, is_primary=None) -> ProductImage:
+    ensure_can_manage(by, image.product)
+    if is_primary:
+        ProductImage.objects.filter(product_id=image.product_id, is_primary=True).exclude(pk=image.pk).update(
+            is_primary=False
+        )
+        image.is_primary = True
+    if alt_text is not None:
+        image.alt_text = alt_text[:200]
+    if position is not None:
+        image.position = position
+    image.save()
     return image
 
 
 @transaction.atomic
 def delete_product_image(image: ProductImage, *, by) -> None:
+    """Remove an image (its objects go once that is committed); the next one becomes primary."""
     ensure_can_manage(by, image.product)
-    stored = image.image
+    keys, product_id, was_primary = image.keys, image.product_id, image.is_primary
     image.delete()
-    transaction.on_commit(lambda: stored.delete(save=False))
+    if was_primary:
+        successor = ProductImage.objects.filter(product_id=product_id).order_by("position", "id").first()
+        if successor is not None:
+            successor.is_primary = True
+            successor.save(update_fields=["is_primary"])
+    transaction.on_commit(lambda: _delete_objects(keys))
 
 
 @transaction.atomic

@@ -14,4 +14,12 @@ urlpatterns = [
     path("seller/products/<id:pk>/edit/", views.product_edit, name="product-edit"),
     path("seller/products/<id:pk>/toggle/", views.product_toggle, name="product-toggle"),
     path("seller/products/<id:pk>/images/", views.product_image_upload, name="product-image-upload"),
+    path(
+        "seller/products/<id:pk>/images/<id:image_id>/primary/",
+        views.product_image_primary,
+        name="product-image-primary",
+    ),
+    path(
+        "seller/products/<id:pk>/images/<id:image_id>/delete/", views.product_image_delete, name="product-image-delete"
+    ),
 ]

@@ -11,6 +11,7 @@ from accounts.models import SellerProfile
 from catalog import selectors, services
 from catalog.filters import StorefrontProductFilter
 from catalog.forms import ProductForm, ProductImageForm
+from catalog.models import ProductImage
 from orders.selectors import has_bought
 from reviews import selectors as review_selectors
 from reviews.forms import ReviewForm
@@ -141,3 +142,24 @@ def product_image_upload(request, pk: int):
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     return redirect("catalog:product-edit", pk=product.pk)
+
+
+def _own_image(request, pk: int, image_id: int) -> ProductImage:
+    product = _own_product(request, pk)
+    return get_object_or_404(ProductImage.objects.select_related("product"), pk=image_id, product=product)
+
+
+@login_required
+@require_POST
+def product_image_primary(request, pk: int, image_id: int):
+    services.update_product_image(_own_image(request, pk, image_id), by=request.user, is_primary=True)
+    messages.success(request, "Primary image changed.")
+    return redirect("catalog:product-edit", pk=pk)
+
+
+@login_required
+@require_POST
+def product_image_delete(request, pk: int, image_id: int):
+    services.delete_product_image(_own_image(request, pk, image_id), by=request.user)
+    messages.success(request, "Image deleted.")
+    return redirect("catalog:product-edit", pk=pk)

@@ -2,13 +2,9 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-
-from shop.converters import IdConverter
-
-register_converter(IdConverter, "id")
 
 api_v1 = [
     path("", include("accounts.api.urls")),

@@ -7,6 +7,13 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
     default = True
 
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from shop.converters import IdConverter
+
+        register_converter(IdConverter, "id")  # `<id:pk>` in every app's URLs
+
 
 class ShopAdminConfig(admin_apps.AdminConfig):
     """Replaces the default admin site with one that sellers may enter too."""

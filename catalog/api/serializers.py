@@ -13,17 +13,26 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class ProductImageSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    key = serializers.CharField(source="image.name", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The original (metadata stripped); presigned when in a bucket.")
+    key = serializers.CharField(source="image.name", read_only=True, help_text="Its key in storage.")
+    thumbnails = serializers.SerializerMethodField(help_text="Width in pixels → URL of a copy that wide.")
 
     class Meta:
         model = ProductImage
-        fields = ["id", "url", "key", "alt_text", "position"]
+        fields = ["id", "url", "key", "thumbnails", "width", "height", "alt_text", "position", "is_primary"]
+        read_only_fields = ["id", "url", "key", "thumbnails", "width", "height"]
 
     def get_url(self, image: ProductImage) -> str:
-        url = image.image.url
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request and url.startswith("/") else url
+        return _absolute(image.image.url, self.context.get("request"))
+
+    def get_thumbnails(self, image: ProductImage) -> dict[str, str]:
+        return _thumbnails(image, self.context.get("request"))
+
+
+class ImageChangeSerializer(serializers.Serializer):
+    alt_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    is_primary = serializers.BooleanField(required=False, help_text="true makes this the product's primary image.")
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -108,14 +117,26 @@ def _timestamp(value) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _absolute(url: str, request) -> str:
+    return request.build_absolute_uri(url) if request and url.startswith("/") else url
+
+
+def _thumbnails(image: ProductImage, request) -> dict[str, str]:
+    storage = image.image.storage
+    return {width: _absolute(storage.url(key), request) for width, key in sorted(image.thumbnails.items())}
+
+
 def _image(image: ProductImage, request) -> dict:
-    url = image.image.url
     return {
         "id": image.pk,
-        "url": request.build_absolute_uri(url) if request and url.startswith("/") else url,
+        "url": _absolute(image.image.url, request),
         "key": image.image.name,
+        "thumbnails": _thumbnails(image, request),
+        "width": image.width,
+        "height": image.height,
         "alt_text": image.alt_text,
         "position": image.position,
+        "is_primary": image.is_primary,
     }
 
 

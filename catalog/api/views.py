@@ -9,12 +9,13 @@ from catalog import selectors, services
 from catalog.api.filtering import CatalogueFilterBackend
 from catalog.api.serializers import (
     CategorySerializer,
+    ImageChangeSerializer,
     ImageUploadSerializer,
     ProductImageSerializer,
     ProductSerializer,
 )
 from catalog.filters import ProductFilter
-from catalog.models import Category
+from catalog.models import Category, ProductImage
 from shop.converters import ID_REGEX
 
 
@@ -69,3 +70,25 @@ class ProductViewSet(
         return Response(
             ProductImageSerializer(image, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
+
+    def _own_image(self, request, pk, image_id) -> ProductImage:
+        product = get_object_or_404(selectors.all_products(), pk=pk)
+        services.ensure_can_manage(request.user, product)
+        return get_object_or_404(ProductImage.objects.select_related("product"), pk=image_id, product=product)
+
+    @extend_schema(request=ImageChangeSerializer, responses={200: ProductImageSerializer})
+    @action(detail=True, methods=["patch"], url_path=rf"images/(?P<image_id>{ID_REGEX})")
+    def change_image(self, request, pk=None, image_id=None):
+        """Change an image's description or position, or make it the primary image."""
+        image = self._own_image(request, pk, image_id)
+        body = ImageChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        image = services.update_product_image(image, by=request.user, **body.validated_data)
+        return Response(ProductImageSerializer(image, context={"request": request}).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @change_image.mapping.delete
+    def delete_image(self, request, pk=None, image_id=None):
+        """Delete an image and its stored copies."""
+        services.delete_product_image(self._own_image(request, pk, image_id), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

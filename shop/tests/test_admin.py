@@ -153,3 +153,73 @@ def test_a_buyer_is_refused_by_the_back_office_login_form(client, buyer):
 
     assert response.status_code == 200
     assert "staff or seller account" in response.content.decode()
+
+
+def test_a_seller_adds_and_deletes_an_image_in_the_back_office(client, seller, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.models import ProductImage
+    from catalog.tests.test_images import image_bytes
+
+    product = ProductFactory(seller=seller)
+    client.force_login(seller)
+    form = {
+        "title": product.title,
+        "category": product.category_id,
+        "description": "",
+        "price": "10.00",
+        "stock": "10",
+        "is_active": "on",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(
+        f"/admin/catalog/product/{product.pk}/change/",
+        {**form, "new_image": SimpleUploadedFile("p.png", image_bytes(size=(800, 600)), content_type="image/png")},
+    )
+    image = ProductImage.objects.get(product=product)
+    keys = image.keys
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/admin/catalog/product/{product.pk}/change/",
+            {
+                **form,
+                "images-TOTAL_FORMS": "1",
+                "images-INITIAL_FORMS": "1",
+                "images-0-id": image.pk,
+                "images-0-product": product.pk,
+                "images-0-alt_text": "",
+                "images-0-position": "1",
+                "images-0-DELETE": "on",
+            },
+        )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert len(keys) == 3 and image.is_primary
+    assert not ProductImage.objects.exists()
+    assert not any(default_storage.exists(key) for key in keys)
+
+
+def test_the_back_office_refuses_a_file_that_is_not_an_image(client, seller):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    product = ProductFactory(seller=seller)
+    client.force_login(seller)
+
+    response = client.post(
+        f"/admin/catalog/product/{product.pk}/change/",
+        {
+            "title": product.title,
+            "category": product.category_id,
+            "price": "10.00",
+            "stock": "10",
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
+            "new_image": SimpleUploadedFile("x.jpg", b"<svg/>", content_type="image/jpeg"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "not a JPEG, PNG or WebP image" in response.content.decode()
