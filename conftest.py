@@ -13,6 +13,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.SEARCH_URL = ""  # search answers from the database unless a test asks for `search_index`
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
@@ -104,3 +105,21 @@ def bucket(settings):
         client.delete_bucket(Bucket=name)
     except client.exceptions.NoSuchBucket:
         pass
+
+
+@pytest.fixture
+def search_index(settings):
+    """The real OpenSearch node that `make test` starts, under index names of this test's own."""
+    import os
+    import uuid
+
+    from catalog.search import indexer
+    from shop import search_engine
+
+    if not os.environ.get("SEARCH_URL"):
+        pytest.skip("SEARCH_URL is not set (make test starts OpenSearch and sets it)")
+    settings.SEARCH_URL = os.environ["SEARCH_URL"]
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
+    indexer.ensure_indices()
+    yield search_engine.client()
+    search_engine.client().indices.delete(index=f"{settings.SEARCH_INDEX_PREFIX}-*", ignore_unavailable=True)

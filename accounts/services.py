@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from accounts.models import Role, SellerProfile, User
+from catalog.models import SearchQueueEntry
+from catalog.search.indexer import enqueue
 from shop.errors import Conflict, DomainError
 
 SIGNUP_ROLES = (Role.BUYER, Role.SELLER)
@@ -54,13 +56,15 @@ def sign_up(
 
 
 def create_seller_profile(user: User, *, shop_name: str, description: str = "") -> SellerProfile:
-    return SellerProfile.objects.create(
+    profile = SellerProfile.objects.create(
         user=user,
         shop_name=shop_name,
         slug=_unique_shop_slug(shop_name),
         description=description,
         contact_email=user.email,
     )
+    enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
+    return profile
 
 
 def update_seller_profile(profile: SellerProfile, **fields) -> SellerProfile:
@@ -70,4 +74,7 @@ def update_seller_profile(profile: SellerProfile, **fields) -> SellerProfile:
             setattr(profile, name, value)
     profile.full_clean(exclude=["user"])
     profile.save()
+    enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
+    if "shop_name" in fields:  # their products' documents carry the shop's name
+        enqueue(SearchQueueEntry.Kind.PRODUCT, profile.user.products.values_list("pk", flat=True))
     return profile

@@ -17,6 +17,9 @@ class CategoryAdmin(StaffOnlyAdmin):
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ["parent"]
 
+    def save_model(self, request, obj, form, change):
+        services.save_category(obj)
+
 
 class ProductImageInline(admin.TabularInline):
     """Existing images: describe, reorder or delete them. New ones come through the product form's upload field."""

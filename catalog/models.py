@@ -191,3 +191,30 @@ class ProductImage(models.Model):
     @property
     def page_url(self) -> str:
         return self.thumbnail_url(640)
+
+
+class SearchQueueEntry(models.Model):
+    """A search document to refresh, written in the transaction that changed its source.
+
+    The row stays until the engine has taken the change, so an engine that is
+    down delays indexing but never loses it. `queued_at` moves on every new
+    change, so a change made while a batch is in flight is not mistaken for done.
+    """
+
+    class Kind(models.TextChoices):
+        PRODUCT = "products", "Product"
+        SELLER = "sellers", "Seller"
+        COMMENT = "comments", "Comment"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    queued_at = models.DateTimeField(db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        verbose_name_plural = "search queue entries"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="catalog_search_queue_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id}"

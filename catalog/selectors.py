@@ -34,11 +34,11 @@ def _with_card_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
     the shop's name is a correlated subquery, so neither the seller's user row nor
     their profile is built per product; images arrive in one query as `image_list`.
     """
-    return queryset.select_related("category").annotate(shop_name_value=_shop_name()).with_images()
+    return queryset.select_related("category").annotate(shop_name_value=shop_name_subquery()).with_images()
 
 
 @functools.cache
-def _shop_name() -> Subquery:
+def shop_name_subquery() -> Subquery:
     """Built once: expressions are copied when a queryset resolves them, never changed in place."""
     return Subquery(SellerProfile.objects.filter(user_id=OuterRef("seller_id")).values("shop_name")[:1])
 

@@ -10,8 +10,10 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
+from catalog import selectors
 from catalog.images import prepare_image
-from catalog.models import Category, Product, ProductImage
+from catalog.models import Category, Product, ProductImage, SearchQueueEntry
+from catalog.search.indexer import enqueue
 from shop.errors import DomainError, Forbidden
 
 logger = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ def create_product(
 ) -> Product:
     ensure_can_sell(seller)
     _check_values(price, stock)
-    return Product.objects.create(
+    product = Product.objects.create(
         seller=seller,
         title=title,
         slug=slugify(title)[:220],
@@ -65,6 +67,8 @@ def create_product(
         is_active=is_active,
         is_featured=is_featured and seller.is_staff,
     )
+    enqueue(SearchQueueEntry.Kind.PRODUCT, [product.pk])
+    return product
 
 
 @transaction.atomic
@@ -81,7 +85,14 @@ def update_product(product: Product, *, by, **changes) -> Product:
     if "title" in changes:
         product.slug = slugify(product.title)[:220]
     product.save()
+    _reindex(product)
     return product
+
+
+def _reindex(product: Product) -> None:
+    """The product's document, and its comments' (they carry its title, and vanish with it)."""
+    enqueue(SearchQueueEntry.Kind.PRODUCT, [product.pk])
+    enqueue(SearchQueueEntry.Kind.COMMENT, product.reviews.values_list("pk", flat=True))
 
 
 def deactivate_product(product: Product, *, by) -> Product:
@@ -94,6 +105,7 @@ def delete_product(product: Product, *, by) -> None:
     """Delete a product and, once that is committed, its images' objects; order lines keep their copies."""
     ensure_can_manage(by, product)
     keys = [key for image in product.images.all() for key in image.keys]
+    _reindex(product)
     product.delete()
     transaction.on_commit(lambda: _delete_objects(keys))
 
@@ -198,4 +210,14 @@ def save_product(product: Product, *, by) -> Product:
     _check_values(product.price, product.stock)
     product.slug = slugify(product.title)[:220]
     product.save()
+    _reindex(product)
     return product
+
+
+@transaction.atomic
+def save_category(category: Category) -> Category:
+    """Save a category; the products under it carry its name and path in their search documents."""
+    category.save()
+    ids = selectors.category_with_descendants(category.pk) or [category.pk]
+    enqueue(SearchQueueEntry.Kind.PRODUCT, Product.objects.filter(category_id__in=ids).values_list("pk", flat=True))
+    return category

@@ -99,6 +99,24 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Background tasks (Celery) ---------------------------------------------------------
+# Empty CELERY_BROKER_URL: tasks run eagerly, in the process that queues them.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # Retries search-index updates that could not be sent (the engine was down).
+    "search-index-sync": {"task": "catalog.tasks.process_search_queue", "schedule": 60.0},
+}
+
+# --- Search -------------------------------------------------------------------------------
+# Empty SEARCH_URL: search answers from the database (PostgreSQL full-text, or simple matching).
+SEARCH_URL = env.str("SEARCH_URL", default="")
+SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="bazaar")
+SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=2.0)
+
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -223,5 +241,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "opensearch": {"level": "WARNING"}},
 }

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from cart.models import Cart, CartItem
-from catalog.models import Product
+from catalog.models import Product, SearchQueueEntry
+from catalog.search.indexer import enqueue
 from orders.models import Order, OrderLine, OrderStatusChange
 from orders.status import BUYER_CANCELLABLE, OrderStatus, can_transition, next_statuses
 from shop.errors import Conflict, DomainError, Forbidden
@@ -94,6 +95,7 @@ def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shippin
     order.save(update_fields=["total"])
     OrderStatusChange.objects.create(order=order, from_status="", to_status=OrderStatus.PLACED, changed_by=buyer)
     CartItem.objects.filter(cart=cart).delete()
+    enqueue(SearchQueueEntry.Kind.PRODUCT, products)  # stock, so "in stock", changed
     return order
 
 
@@ -132,5 +134,7 @@ def cancel_order(order: Order, *, by) -> Order:
 
 
 def _return_stock(order: Order) -> None:
-    for line in order.lines.filter(product__isnull=False).order_by("product_id"):
+    lines = list(order.lines.filter(product__isnull=False).order_by("product_id"))
+    for line in lines:
         Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+    enqueue(SearchQueueEntry.Kind.PRODUCT, [line.product_id for line in lines])

@@ -5,7 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 
-from catalog.models import Product
+from catalog.models import Product, SearchQueueEntry
+from catalog.search.indexer import enqueue
 from orders.selectors import has_bought
 from reviews.models import Review
 from shop.errors import Conflict, DomainError, Forbidden
@@ -19,6 +20,7 @@ def refresh_product_rating(product_id: int) -> None:
     )
     average = Decimal(str(summary["average"] or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     Product.objects.filter(pk=product_id).update(rating_average=average, rating_count=summary["count"])
+    enqueue(SearchQueueEntry.Kind.PRODUCT, [product_id])
 
 
 @transaction.atomic
@@ -47,6 +49,7 @@ def post_review(*, author, product: Product, rating: int, text: str = "") -> Rev
             )
     except IntegrityError as exc:
         raise Conflict("You have already reviewed this product.") from exc
+    enqueue(SearchQueueEntry.Kind.COMMENT, [review.pk])
     refresh_product_rating(product.pk)
     return review
 
@@ -58,6 +61,7 @@ def set_hidden(review: Review, *, hidden: bool, by) -> Review:
         raise Forbidden("Only staff may hide or show reviews.")
     review.is_hidden = hidden
     review.save(update_fields=["is_hidden", "updated_at"])
+    enqueue(SearchQueueEntry.Kind.COMMENT, [review.pk])
     refresh_product_rating(review.product_id)
     return review
 
@@ -67,5 +71,6 @@ def delete_review(review: Review, *, by) -> None:
     if not (by.is_staff or review.author_id == by.id):
         raise Forbidden("Only the author or staff may delete a review.")
     product_id = review.product_id
+    enqueue(SearchQueueEntry.Kind.COMMENT, [review.pk])
     review.delete()
     refresh_product_rating(product_id)

@@ -1,0 +1,56 @@
+"""Operate the search index: rebuild it behind its alias, send queued changes, or show its state."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from opensearchpy import OpenSearchException
+from tqdm import tqdm
+
+from catalog.models import SearchQueueEntry
+from catalog.search import documents, indexer
+from shop import search_engine
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index (--rebuild), send queued changes (--sync) or show its state (default)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rebuild", action="store_true", help="index everything into new indices, swap aliases")
+        parser.add_argument("--sync", action="store_true", help="send the queued changes now")
+        parser.add_argument("--type", choices=indexer.KINDS, action="append", help="only this kind (repeatable)")
+
+    def handle(self, *args, rebuild: bool, sync: bool, type: list[str] | None, **options):
+        if not search_engine.is_configured():
+            raise CommandError("SEARCH_URL is empty: search answers from the database and there is no index to manage.")
+        try:
+            if rebuild:
+                for kind in type or indexer.KINDS:
+                    self._rebuild(kind, options["verbosity"])
+            if sync:
+                self.stdout.write(f"Sent {indexer.process_queue()} queued change(s).")
+            if not (rebuild or sync):
+                self._status()
+        except OpenSearchException as error:
+            raise CommandError(
+                f"The search engine at {search_engine.client().transport.hosts} failed: {error}"
+            ) from error
+
+    def _rebuild(self, kind: str, verbosity: int) -> None:
+        started = time.monotonic()
+        with tqdm(total=documents.count(kind), desc=kind, unit="doc", disable=verbosity == 0) as bar:
+            indexed = indexer.rebuild(kind, on_progress=bar.update)
+        seconds = time.monotonic() - started
+        rate = indexed / seconds if seconds else 0
+        self.stdout.write(f"{kind}: indexed {indexed} documents in {seconds:.1f}s ({rate:.0f}/s); alias swapped.")
+
+    def _status(self) -> None:
+        engine = search_engine.client()
+        for kind in indexer.KINDS:
+            alias = search_engine.index_name(kind)
+            if engine.indices.exists_alias(name=alias):
+                index = next(iter(engine.indices.get_alias(name=alias)))
+                documents_count = engine.count(index=alias)["count"]
+                self.stdout.write(f"{alias} → {index}: {documents_count} documents")
+            else:
+                self.stdout.write(f"{alias}: missing (run --rebuild)")
+        self.stdout.write(f"queued changes: {SearchQueueEntry.objects.count()}")

@@ -1,0 +1,153 @@
+"""Search documents: the index definitions and how products, sellers and comments become documents.
+
+Only what shoppers may find is indexed: products on sale, sellers with a shop,
+reviews not hidden. Anything else is removed from the index.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from accounts.models import SellerProfile
+from catalog.models import Category, Product, SearchQueueEntry
+from reviews.models import Review
+
+Kind = SearchQueueEntry.Kind
+
+_TEXT = {"type": "text", "analyzer": "english"}
+_KEYWORD = {"type": "keyword"}
+
+SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+
+MAPPINGS: dict[str, dict] = {
+    Kind.PRODUCT: {
+        "properties": {
+            "title": {**_TEXT, "fields": {"raw": _KEYWORD}},
+            "suggest": {"type": "search_as_you_type"},
+            "description": _TEXT,
+            "category_id": {"type": "integer"},
+            "category_ids": {"type": "integer"},
+            "category_name": _KEYWORD,
+            "category_path": _TEXT,
+            "seller_id": {"type": "integer"},
+            "seller_name": {**_TEXT, "fields": {"raw": _KEYWORD}},
+            "price": {"type": "scaled_float", "scaling_factor": 100},
+            "rating": {"type": "float"},
+            "rating_count": {"type": "integer"},
+            "in_stock": {"type": "boolean"},
+            "created_at": {"type": "date"},
+        }
+    },
+    Kind.SELLER: {
+        "properties": {
+            "name": {**_TEXT, "fields": {"raw": _KEYWORD}},
+            "suggest": {"type": "search_as_you_type"},
+            "description": _TEXT,
+            "slug": _KEYWORD,
+            "user_id": {"type": "integer"},
+        }
+    },
+    Kind.COMMENT: {
+        "properties": {
+            "text": _TEXT,
+            "rating": {"type": "integer"},
+            "product_id": {"type": "integer"},
+            "product_title": {**_TEXT, "fields": {"raw": _KEYWORD}},
+            "author_name": _KEYWORD,
+            "verified_purchase": {"type": "boolean"},
+            "created_at": {"type": "date"},
+        }
+    },
+}
+
+
+class CategoryPaths:
+    """Every category's path and ancestry, read once for a whole batch (the tree is small)."""
+
+    def __init__(self):
+        rows = {pk: (name, parent) for pk, name, parent in Category.objects.values_list("id", "name", "parent_id")}
+        self._rows = rows
+
+    def chain(self, category_id: int) -> list[int]:
+        chain, current = [], category_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self._rows.get(current, ("", None))[1]
+        return list(reversed(chain))
+
+    def path(self, category_id: int) -> str:
+        return " / ".join(self._rows[pk][0] for pk in self.chain(category_id) if pk in self._rows)
+
+
+def product_document(product: Product, paths: CategoryPaths) -> dict:
+    return {
+        "title": product.title,
+        "suggest": product.title,
+        "description": product.description,
+        "category_id": product.category_id,
+        "category_ids": paths.chain(product.category_id),
+        "category_name": product.category.name,
+        "category_path": paths.path(product.category_id),
+        "seller_id": product.seller_id,
+        "seller_name": product.shop_name,
+        "price": float(product.price),
+        "rating": float(product.rating_average),
+        "rating_count": product.rating_count,
+        "in_stock": product.stock > 0,
+        "created_at": product.created_at.isoformat(),
+    }
+
+
+def seller_document(profile: SellerProfile) -> dict:
+    return {
+        "name": profile.shop_name,
+        "suggest": profile.shop_name,
+        "description": profile.description,
+        "slug": profile.slug,
+        "user_id": profile.user_id,
+    }
+
+
+def comment_document(review: Review) -> dict:
+    return {
+        "text": review.text,
+        "rating": review.rating,
+        "product_id": review.product_id,
+        "product_title": review.product.title,
+        "author_name": review.author.display_name,
+        "verified_purchase": review.is_verified_purchase,
+        "created_at": review.created_at.isoformat(),
+    }
+
+
+def _products(ids: Iterable[int] | None):
+    queryset = Product.objects.filter(is_active=True).select_related("category", "seller__seller_profile")
+    return queryset if ids is None else queryset.filter(pk__in=list(ids))
+
+
+def _sellers(ids: Iterable[int] | None):
+    queryset = SellerProfile.objects.filter(user__is_active=True)
+    return queryset if ids is None else queryset.filter(pk__in=list(ids))
+
+
+def _comments(ids: Iterable[int] | None):
+    queryset = Review.objects.filter(is_hidden=False, product__is_active=True).select_related("product", "author")
+    return queryset if ids is None else queryset.filter(pk__in=list(ids))
+
+
+def documents(kind: str, ids: Iterable[int] | None = None) -> Iterator[tuple[int, dict]]:
+    """(id, document) for every indexable object of `kind` (all of them when `ids` is None)."""
+    if kind == Kind.PRODUCT:
+        paths = CategoryPaths()
+        for product in _products(ids).order_by("pk").iterator(chunk_size=1000):
+            yield product.pk, product_document(product, paths)
+    elif kind == Kind.SELLER:
+        for profile in _sellers(ids).order_by("pk").iterator(chunk_size=1000):
+            yield profile.pk, seller_document(profile)
+    elif kind == Kind.COMMENT:
+        for review in _comments(ids).order_by("pk").iterator(chunk_size=1000):
+            yield review.pk, comment_document(review)
+    else:
+        raise ValueError(f"unknown search document kind {kind!r}")
+
+
+def count(kind: str) -> int:
+    return {Kind.PRODUCT: _products, Kind.SELLER: _sellers, Kind.COMMENT: _comments}[kind](None).count()

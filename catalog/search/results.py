@@ -1,0 +1,48 @@
+"""What a search asks and what it answers, whichever backend serves it."""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.html import escape
+
+PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None, str]] = [
+    ("0-25", None, Decimal("25"), "Under 25"),
+    ("25-100", Decimal("25"), Decimal("100"), "25 to 100"),
+    ("100-500", Decimal("100"), Decimal("500"), "100 to 500"),
+    ("500-", Decimal("500"), None, "500 and more"),
+]
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    type: str = "products"
+    category: int | None = None
+    seller: int | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool | None = None
+    page: int = 1
+    page_size: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+@dataclass
+class SearchPage:
+    count: int
+    results: list[dict]
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+    engine: str = "database"
+
+
+def mark(text: str, query: str) -> str:
+    """HTML-escape `text` and wrap the query's words in <mark>, as the engine's highlighter does."""
+    escaped = escape(text)
+    words = [re.escape(escape(word)) for word in query.split() if len(word) > 1]
+    if not words:
+        return escaped
+    return re.sub(f"({'|'.join(words)})", r"<mark>\1</mark>", escaped, flags=re.IGNORECASE)

@@ -1,0 +1,29 @@
+"""The search engine (OpenSearch, or anything that speaks the Elasticsearch API).
+
+One setting: SEARCH_URL. Empty, and search answers from the database instead
+(catalog/search/database.py). Requests use short timeouts: a search engine that
+is down must cost a request a moment, never hang it.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from opensearchpy import OpenSearch
+
+
+def is_configured() -> bool:
+    return bool(settings.SEARCH_URL)
+
+
+@cache
+def _client_for(url: str, timeout: float) -> OpenSearch:
+    return OpenSearch(hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False, http_compress=False)
+
+
+def client() -> OpenSearch:
+    return _client_for(settings.SEARCH_URL, settings.SEARCH_TIMEOUT)
+
+
+def index_name(kind: str) -> str:
+    """The alias searches read (`bazaar-products`); physical indices carry a build stamp after it."""
+    return f"{settings.SEARCH_INDEX_PREFIX}-{kind}"
