@@ -5,6 +5,7 @@ from catalog import views
 app_name = "catalog"
 
 urlpatterns = [
+    path("search/", views.search_page, name="search"),
     path("products/", views.product_list, name="product-list"),
     path("products/<id:pk>/", views.product_detail, name="product-detail"),
     path("products/<id:pk>/<slug:slug>/", views.product_detail, name="product-detail-slug"),

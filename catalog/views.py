@@ -9,9 +9,12 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as account_selectors
 from accounts.models import SellerProfile
 from catalog import selectors, services
+from catalog.api.search import SearchQuerySerializer
 from catalog.filters import StorefrontProductFilter
 from catalog.forms import ProductForm, ProductImageForm
 from catalog.models import ProductImage
+from catalog.search import queries
+from catalog.search.results import SearchParams
 from orders.selectors import has_bought
 from reviews import selectors as review_selectors
 from reviews.forms import ReviewForm
@@ -163,3 +166,62 @@ def product_image_delete(request, pk: int, image_id: int):
     services.delete_product_image(_own_image(request, pk, image_id), by=request.user)
     messages.success(request, "Image deleted.")
     return redirect("catalog:product-edit", pk=pk)
+
+
+FACET_PARAMETERS = {"category": "category", "seller": "seller", "in_stock": "in_stock"}
+FILTER_PARAMETERS = ("category", "seller", "in_stock", "min_price", "max_price")
+
+
+def _facet_links(request, facets: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Each facet value with the URL that narrows the current search to it."""
+    linked = {}
+    for name, values in facets.items():
+        links = []
+        for facet in values:
+            params = request.GET.copy()
+            params.pop("page", None)
+            if name == "price":
+                low, _, high = str(facet["value"]).partition("-")
+                params["min_price"] = low or "0"
+                if high:
+                    params["max_price"] = high
+                else:
+                    params.pop("max_price", None)
+            elif name in FACET_PARAMETERS:
+                params[FACET_PARAMETERS[name]] = str(facet["value"]).lower()
+            else:
+                continue
+            links.append({**facet, "url": f"?{params.urlencode()}"})
+        if links:
+            linked[name] = links
+    return linked
+
+
+def search_page(request):
+    query = SearchQuerySerializer(data=request.GET)
+    if not query.is_valid():
+        return render(
+            request, "catalog/search.html", {"errors": query.errors, "q": request.GET.get("q", "")}, status=400
+        )
+    params = SearchParams(**query.validated_data)
+    page = queries.search(params)
+    last_page = max(1, -(-page.count // params.page_size))
+    base = request.GET.copy()
+    base.pop("page", None)
+    return render(
+        request,
+        "catalog/search.html",
+        {
+            "q": params.q,
+            "params": params,
+            "page": page,
+            "facets": _facet_links(request, page.facets),
+            "previous_page": params.page - 1 if params.page > 1 else None,
+            "next_page": params.page + 1 if params.page < last_page else None,
+            "last_page": last_page,
+            "querystring": base.urlencode(),
+            "filtered": any(
+                name in request.GET for name in ("category", "seller", "in_stock", "min_price", "max_price")
+            ),
+        },
+    )

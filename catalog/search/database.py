@@ -37,9 +37,8 @@ def _matching(queryset: QuerySet, q: str, fields: list[str], weights: str = "ABC
             [SearchVector(name, weight=weights[i], config="english") for i, name in enumerate(fields)],
         )
         query = SearchQuery(q, search_type="websearch", config="english")
-        return (
-            queryset.annotate(search_rank=SearchRank(vector, query)).filter(search_rank__gt=0).order_by("-search_rank")
-        )
+        matching = queryset.annotate(search_document=vector).filter(search_document=query)  # every word: @@
+        return matching.annotate(search_rank=SearchRank(vector, query)).order_by("-search_rank")
     conditions = [
         reduce(lambda a, b: a | b, [Q(**{f"{name}__icontains": word}) for name in fields]) for word in _words(q)
     ]
