@@ -44,7 +44,9 @@ def test_signup_add_to_cart_checkout_and_order_history(page, live_server):
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(f"{live_server.url}/")
 
-    page.goto(f"{live_server.url}/products/?q=teapot")
+    page.get_by_role("searchbox", name="Search products").fill("teapot")
+    page.get_by_role("button", name="Search").first.click()
+    assert page.get_by_text("1 result for “teapot”").is_visible()
     page.get_by_role("link", name="Cast iron teapot").click()
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()

@@ -46,3 +46,12 @@ def test_a_larger_catalogue_tops_up_the_products():
     call_command("seed_demo", *[("60" if arg == "30" else arg) for arg in SMALL], stdout=StringIO())
 
     assert Product.objects.count() == 60
+
+
+def test_with_a_search_engine_the_demo_catalogue_is_indexed(search_index):
+    from shop import search_engine
+
+    call_command("seed_demo", *SMALL, stdout=StringIO())
+
+    assert search_index.count(index=search_engine.index_name("products"))["count"] == Product.objects.count() == 30
+    assert search_index.count(index=search_engine.index_name("sellers"))["count"] == 4

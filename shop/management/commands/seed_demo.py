@@ -17,11 +17,13 @@ from accounts.models import Role, User
 from accounts.services import create_seller_profile
 from cart.services import add_to_cart, user_cart
 from catalog.models import Category, Product
+from catalog.search import documents, indexer
 from orders.models import Order
 from orders.services import change_status, place_order
 from orders.status import OrderStatus
 from reviews.models import Review
 from reviews.services import post_review
+from shop import search_engine
 from shop.errors import DomainError
 
 DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105  (printed for demo logins on purpose)
@@ -88,6 +90,7 @@ class Command(BaseCommand):
         buyers = self._ensure_buyers(options["buyers"])
         self._ensure_orders(rng, buyers, options["orders"], show_progress)
         self._ensure_reviews(rng, buyers, options["reviews"], show_progress)
+        self._index_for_search(show_progress)
         self._print_logins(sellers, buyers)
 
     # --- people ---------------------------------------------------------------------
@@ -209,6 +212,15 @@ class Command(BaseCommand):
                     continue  # already reviewed by this buyer
                 missing -= 1
                 bar.update(1)
+
+    def _index_for_search(self, show_progress: bool) -> None:
+        """Products were bulk-created past the services' queue: index everything afresh."""
+        if not search_engine.is_configured():
+            return
+        for kind in indexer.KINDS:
+            with tqdm(total=documents.count(kind), desc=f"search index: {kind}", disable=not show_progress) as bar:
+                indexer.rebuild(kind, on_progress=bar.update)
+        indexer.process_queue()
 
     def _print_logins(self, sellers, buyers) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nDemo data is ready. Logins (password for all: {DEMO_PASSWORD}):"))
