@@ -44,7 +44,7 @@ stack:
 	scripts/stack up
 
 bench: $(VENV)/.dev-installed
-	scripts/stack up postgres redis
+	scripts/stack up postgres search
 	@set -a; . ./.env.stack; set +a; set -o pipefail; $(PY) -m bench.run | tee bench-results.md
 
 lint: $(VENV)/.dev-installed

@@ -81,7 +81,8 @@ PRODUCT_AGGREGATIONS = {
 COMMENT_AGGREGATIONS = {"rating": {"terms": {"field": "rating", "size": 5}}}
 
 
-def search(params: SearchParams) -> SearchPage:
+def request_body(params: SearchParams) -> dict:
+    """The query sent to the engine (the benchmark sends the same one straight to it)."""
     body: dict = {
         "query": {"bool": {"must": [_text_query(params)]}},
         "from": params.offset,
@@ -95,7 +96,11 @@ def search(params: SearchParams) -> SearchPage:
         body["aggs"] = PRODUCT_AGGREGATIONS
     elif params.type == Kind.COMMENT:
         body["aggs"] = COMMENT_AGGREGATIONS
-    answer = search_engine.client().search(index=search_engine.index_name(params.type), body=body)
+    return body
+
+
+def search(params: SearchParams) -> SearchPage:
+    answer = search_engine.client().search(index=search_engine.index_name(params.type), body=request_body(params))
     hits = [_hit(params.type, hit) for hit in answer["hits"]["hits"]]
     return SearchPage(
         count=answer["hits"]["total"]["value"],

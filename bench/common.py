@@ -1,0 +1,92 @@
+"""What both benchmarks share: databases, wrk, and the table they print."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def database_url(name: str) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("make bench needs PostgreSQL (scripts/stack up postgres writes DATABASE_URL)")
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict, *arguments: str) -> str:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *arguments], env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def ensure_wrk() -> str:
+    if not shutil.which("wrk"):
+        log("installing wrk (Debian package)")
+        prefix = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run([*prefix, "apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*prefix, "apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+    return shutil.which("wrk") or "wrk"
+
+
+def wrk(binary: str, url: str, post_json: dict | None = None) -> dict:
+    """Drive `url` for DURATION; with `post_json`, every request is a POST of that body."""
+    script = REPORTER
+    if post_json is not None:
+        body = json.dumps(post_json)
+        script = (
+            f'wrk.method = "POST"\nwrk.body = [==[{body}]==]\n'
+            f'wrk.headers["Content-Type"] = "application/json"\n{REPORTER}'
+        )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        output = subprocess.run(
+            [binary, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "-s", handle.name, url],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def median(runs: list[dict]) -> dict:
+    """The median round by throughput: one lucky or unlucky round does not decide."""
+    return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+
+
+def table(results: dict[str, list[dict]], floor_name: str, ratio_label: str) -> None:
+    floor = median(results[floor_name])["rps"]
+    print(f"| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | {ratio_label} |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, runs in results.items():
+        run = median(runs)
+        print(
+            f"| {name} | {run['rps']:.0f} | {run['p50_ms']:.1f} | {run['p95_ms']:.1f} | {run['p99_ms']:.1f} "
+            f"| {sum(r['errors'] for r in runs)} | {run['rps'] / floor:.2f}× |"
+        )
