@@ -32,8 +32,12 @@ run: $(VENV)/.base-installed
 	export DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo && \
+	if [ -n "$$CELERY_BROKER_URL" ]; then \
+		$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 & \
+		trap 'kill %1 2>/dev/null' EXIT INT TERM; \
+	fi; \
 	echo "Serving http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, back-office: /admin/)" && \
-	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev-installed lint
 	scripts/stack up postgres redis s3 search

@@ -63,4 +63,4 @@ def run() -> None:
         f"gunicorn {WORKERS} sync workers · wrk -t2 -c{CONNECTIONS} -d{DURATION} · "
         f"{PRODUCTS} products on PostgreSQL · median of {ROUNDS} interleaved rounds\n"
     )
-    table(results, "bare DRF list (floor)", "vs bare list")
+    table(results, lambda name: "bare DRF list (floor)", "vs bare list")

@@ -80,12 +80,13 @@ def median(runs: list[dict]) -> dict:
     return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
 
 
-def table(results: dict[str, list[dict]], floor_name: str, ratio_label: str) -> None:
-    floor = median(results[floor_name])["rps"]
+def table(results: dict[str, list[dict]], floor_of, ratio_label: str) -> None:
+    """`floor_of(name)` names the row each row is compared with."""
     print(f"| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | {ratio_label} |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, runs in results.items():
         run = median(runs)
+        floor = median(results[floor_of(name)])["rps"]
         print(
             f"| {name} | {run['rps']:.0f} | {run['p50_ms']:.1f} | {run['p95_ms']:.1f} | {run['p99_ms']:.1f} "
             f"| {sum(r['errors'] for r in runs)} | {run['rps'] / floor:.2f}× |"
