@@ -2,8 +2,7 @@
 
 from django.utils.html import escape
 
-from accounts.models import SellerProfile
-from catalog.models import Category, SearchQueueEntry
+from catalog.models import SearchQueueEntry
 from catalog.search.results import PRICE_RANGES, SearchPage, SearchParams
 from shop import search_engine
 
@@ -60,8 +59,8 @@ def _price_range(key: str, low, high) -> dict:
 
 
 PRODUCT_AGGREGATIONS = {
-    "category": {"terms": {"field": "category_id", "size": 30}},
-    "seller": {"terms": {"field": "seller_id", "size": 30}},
+    "category": {"terms": {"field": "category_facet", "size": 30}},
+    "seller": {"terms": {"field": "seller_facet", "size": 30}},
     "in_stock": {"terms": {"field": "in_stock"}},
     "price": {
         "range": {
@@ -172,22 +171,10 @@ def _facets(kind: str, aggregations: dict) -> dict[str, list[dict]]:
         return {"rating": [{"value": b["key"], "label": f"{b['key']} stars", "count": b["doc_count"]} for b in buckets]}
     if kind != Kind.PRODUCT:
         return {}
-    category_buckets = aggregations["category"]["buckets"]
-    seller_buckets = aggregations["seller"]["buckets"]
-    categories = dict(Category.objects.filter(pk__in=[b["key"] for b in category_buckets]).values_list("id", "name"))
-    shops = dict(
-        SellerProfile.objects.filter(user_id__in=[b["key"] for b in seller_buckets]).values_list("user_id", "shop_name")
-    )
     price = aggregations["price"]["buckets"]
     return {
-        "category": [
-            {"value": b["key"], "label": categories.get(b["key"], str(b["key"])), "count": b["doc_count"]}
-            for b in category_buckets
-        ],
-        "seller": [
-            {"value": b["key"], "label": shops.get(b["key"], str(b["key"])), "count": b["doc_count"]}
-            for b in seller_buckets
-        ],
+        "category": [_labelled(bucket) for bucket in aggregations["category"]["buckets"]],
+        "seller": [_labelled(bucket) for bucket in aggregations["seller"]["buckets"]],
         "in_stock": [
             {"value": bool(b["key"]), "label": "In stock" if b["key"] else "Sold out", "count": b["doc_count"]}
             for b in aggregations["in_stock"]["buckets"]
@@ -198,6 +185,12 @@ def _facets(kind: str, aggregations: dict) -> dict[str, list[dict]]:
             if price[key]["doc_count"]
         ],
     }
+
+
+def _labelled(bucket: dict) -> dict:
+    """A facet from an "id|label" keyword bucket."""
+    value, _, label = bucket["key"].partition("|")
+    return {"value": int(value), "label": label, "count": bucket["doc_count"]}
 
 
 def suggest(q: str, limit: int = 8) -> list[dict]:
