@@ -1,11 +1,17 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from config.celery import app as celery_app
+
+# Decided once, before any task is sent: Celery builds its connection pool on first use.
+# Tasks run eagerly in tests; the worker test points a real worker at this same broker.
+celery_app.conf.broker_url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or None
 
 
 @pytest.fixture(autouse=True)
