@@ -130,5 +130,5 @@ def search_index(settings):
     settings.SEARCH_URL = os.environ["SEARCH_URL"]
     settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
     indexer.ensure_indices()
-    yield search_engine.client()
-    search_engine.client().indices.delete(index=f"{settings.SEARCH_INDEX_PREFIX}-*", ignore_unavailable=True)
+    yield search_engine.admin_client()
+    search_engine.admin_client().indices.delete(index=f"{settings.SEARCH_INDEX_PREFIX}-*", ignore_unavailable=True)

@@ -1,8 +1,8 @@
 """The search engine (OpenSearch, or anything that speaks the Elasticsearch API).
 
 One setting: SEARCH_URL. Empty, and search answers from the database instead
-(catalog/search/database.py). Requests use short timeouts: a search engine that
-is down must cost a request a moment, never hang it.
+(catalog/search/database.py). Searches use a short timeout: a search engine that is down must cost a
+request a moment, never hang it. Indexing, off the request path, waits longer.
 """
 
 from functools import cache
@@ -21,7 +21,13 @@ def _client_for(url: str, timeout: float) -> OpenSearch:
 
 
 def client() -> OpenSearch:
+    """For searches on the request path: a short timeout."""
     return _client_for(settings.SEARCH_URL, settings.SEARCH_TIMEOUT)
+
+
+def admin_client() -> OpenSearch:
+    """For indexing and index management, off the request path: creating an index may take seconds."""
+    return _client_for(settings.SEARCH_URL, settings.SEARCH_ADMIN_TIMEOUT)
 
 
 def index_name(kind: str) -> str:

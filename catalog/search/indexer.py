@@ -47,14 +47,14 @@ def physical_index(kind: str) -> str:
 
 
 def create_index(kind: str, name: str) -> None:
-    search_engine.client().indices.create(
+    search_engine.admin_client().indices.create(
         index=name, body={"settings": documents.SETTINGS, "mappings": documents.MAPPINGS[kind]}
     )
 
 
 def ensure_indices() -> None:
     """Create each alias (with an empty index behind it) if it is missing."""
-    engine = search_engine.client()
+    engine = search_engine.admin_client()
     for kind in KINDS:
         alias = search_engine.index_name(kind)
         if not engine.indices.exists_alias(name=alias):
@@ -101,7 +101,7 @@ def _send(entries: list[SearchQueueEntry]) -> None:
                 actions.append({"_op_type": "delete", "_index": index, "_id": pk})
     failures = []
     for ok, item in streaming_bulk(
-        search_engine.client(), actions, raise_on_error=False, raise_on_exception=True, refresh="wait_for"
+        search_engine.admin_client(), actions, raise_on_error=False, raise_on_exception=True, refresh="wait_for"
     ):
         operation, result = next(iter(item.items()))
         if not ok and not (operation == "delete" and result.get("status") == 404):
@@ -112,7 +112,7 @@ def _send(entries: list[SearchQueueEntry]) -> None:
 
 def rebuild(kind: str, *, on_progress: Callable[[int], None] = lambda n: None, chunk_size: int = 1000) -> int:
     """Index every document of `kind` into a new index, then point the alias at it. Returns the count."""
-    engine = search_engine.client()
+    engine = search_engine.admin_client()
     alias = search_engine.index_name(kind)
     name = physical_index(kind)
     create_index(kind, name)
@@ -141,7 +141,7 @@ def rebuild(kind: str, *, on_progress: Callable[[int], None] = lambda n: None, c
 
 def swap_alias(alias: str, new_index: str) -> None:
     """Point the alias at `new_index` in one atomic step, then drop the indices it left."""
-    engine = search_engine.client()
+    engine = search_engine.admin_client()
     old = list(engine.indices.get_alias(name=alias).keys()) if engine.indices.exists_alias(name=alias) else []
     # An index that is named like the alias (made by hand, or by an older version) must go first.
     if not old and engine.indices.exists(index=alias):

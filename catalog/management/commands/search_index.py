@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 self._status()
         except OpenSearchException as error:
             raise CommandError(
-                f"The search engine at {search_engine.client().transport.hosts} failed: {error}"
+                f"The search engine at {search_engine.admin_client().transport.hosts} failed: {error}"
             ) from error
 
     def _rebuild(self, kind: str, verbosity: int) -> None:
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{kind}: indexed {indexed} documents in {seconds:.1f}s ({rate:.0f}/s); alias swapped.")
 
     def _status(self) -> None:
-        engine = search_engine.client()
+        engine = search_engine.admin_client()
         for kind in indexer.KINDS:
             alias = search_engine.index_name(kind)
             if engine.indices.exists_alias(name=alias):
