@@ -14,6 +14,7 @@ from bench.common import (
     CONNECTIONS,
     DURATION,
     ROUNDS,
+    WORKERS,
     database_url,
     ensure_database,
     ensure_wrk,
@@ -26,7 +27,6 @@ from shop.testing import gunicorn
 
 PORT = int(os.environ.get("BENCH_PORT", "8799"))
 PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "10000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)))
 
 
 def run() -> None:

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)))  # gunicorn's usual 2n+1
 REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
 
 

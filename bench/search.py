@@ -15,6 +15,7 @@ from bench.common import (
     CONNECTIONS,
     DURATION,
     ROUNDS,
+    WORKERS,
     database_url,
     ensure_database,
     ensure_wrk,
@@ -27,7 +28,6 @@ from shop.testing import gunicorn
 
 PORT = int(os.environ.get("BENCH_SEARCH_PORT", "8798"))
 PRODUCTS = int(os.environ.get("BENCH_SEARCH_PRODUCTS", "100000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)))
 QUERIES = {
     "one word": {"q": "kettle"},
     "typo, two words": {"q": "stainles kettle"},
