@@ -25,9 +25,9 @@ def client() -> OpenSearch:
     return _client_for(settings.SEARCH_URL, settings.SEARCH_TIMEOUT)
 
 
-def admin_client() -> OpenSearch:
-    """For indexing and index management, off the request path: creating an index may take seconds."""
-    return _client_for(settings.SEARCH_URL, settings.SEARCH_ADMIN_TIMEOUT)
+def admin_client(timeout: float | None = None) -> OpenSearch:
+    """For indexing and index management: creating an index may take seconds off the request path."""
+    return _client_for(settings.SEARCH_URL, timeout or settings.SEARCH_ADMIN_TIMEOUT)
 
 
 def index_name(kind: str) -> str:

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -37,9 +38,17 @@ def enqueue(kind: str, ids: Iterable[int]) -> None:
     SearchQueueEntry.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=["queued_at"]
     )
+    transaction.on_commit(_send_queue_after_commit)
+
+
+def _send_queue_after_commit() -> None:
+    """A worker takes the queue when there is a broker; without one, this request sends it, briefly."""
     from catalog.tasks import process_search_queue
 
-    transaction.on_commit(process_search_queue.delay)
+    if process_search_queue.app.conf.task_always_eager:
+        process_queue(timeout=settings.SEARCH_TIMEOUT)
+    else:
+        process_search_queue.delay()
 
 
 def physical_index(kind: str) -> str:
@@ -52,9 +61,9 @@ def create_index(kind: str, name: str) -> None:
     )
 
 
-def ensure_indices() -> None:
+def ensure_indices(timeout: float | None = None) -> None:
     """Create each alias (with an empty index behind it) if it is missing."""
-    engine = search_engine.admin_client()
+    engine = search_engine.admin_client(timeout)
     for kind in KINDS:
         alias = search_engine.index_name(kind)
         if not engine.indices.exists_alias(name=alias):
@@ -63,7 +72,7 @@ def ensure_indices() -> None:
             engine.indices.put_alias(index=name, name=alias)
 
 
-def process_queue(batch_size: int = 500) -> int:
+def process_queue(batch_size: int = 500, timeout: float | None = None) -> int:
     """Send queued changes to the engine; returns how many were applied. Safe to run concurrently."""
     if not search_engine.is_configured():
         return 0
@@ -73,8 +82,8 @@ def process_queue(batch_size: int = 500) -> int:
         if not entries:
             return applied
         try:
-            ensure_indices()
-            _send(entries)
+            ensure_indices(timeout)
+            _send(entries, timeout)
         except OpenSearchException as error:
             SearchQueueEntry.objects.filter(pk__in=[e.pk for e in entries]).update(attempts=F("attempts") + 1)
             logger.warning("search engine unavailable, %d changes stay queued: %s", len(entries), error)
@@ -86,7 +95,7 @@ def process_queue(batch_size: int = 500) -> int:
             return applied
 
 
-def _send(entries: list[SearchQueueEntry]) -> None:
+def _send(entries: list[SearchQueueEntry], timeout: float | None = None) -> None:
     actions = []
     for kind in KINDS:
         ids = {entry.object_id for entry in entries if entry.kind == kind}
@@ -101,7 +110,7 @@ def _send(entries: list[SearchQueueEntry]) -> None:
                 actions.append({"_op_type": "delete", "_index": index, "_id": pk})
     failures = []
     for ok, item in streaming_bulk(
-        search_engine.admin_client(), actions, raise_on_error=False, raise_on_exception=True, refresh="wait_for"
+        search_engine.admin_client(timeout), actions, raise_on_error=False, raise_on_exception=True, refresh="wait_for"
     ):
         operation, result = next(iter(item.items()))
         if not ok and not (operation == "delete" and result.get("status") == 404):

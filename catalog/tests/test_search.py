@@ -237,3 +237,27 @@ def test_query_dsl_and_html_in_the_query_are_just_text(api, catalogue):
         assert response.status_code == 200, query
         assert "<script>" not in response.content.decode()
     assert Product.objects.count() == 4
+
+
+def test_a_hung_engine_costs_a_request_only_the_short_timeout(staff, catalogue, settings):
+    import socket
+    import time
+
+    from django.test import TestCase
+
+    from catalog.services import update_product
+
+    silent = socket.socket()  # accepts connections (the kernel does), never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    try:
+        with override_settings(SEARCH_URL=f"http://127.0.0.1:{silent.getsockname()[1]}", SEARCH_TIMEOUT=0.5):
+            started = time.monotonic()
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                update_product(catalogue["kettle"], by=staff, title="Quiet kettle")
+            elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+
+    assert elapsed < 5, elapsed  # not the 30 s indexing timeout
+    assert SearchQueueEntry.objects.filter(object_id=catalogue["kettle"].pk).exists()
