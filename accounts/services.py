@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from accounts.models import Role, SellerProfile, User
 from catalog.models import SearchQueueEntry
 from catalog.search.indexer import enqueue
+from shop import events
 from shop.errors import Conflict, DomainError
 
 SIGNUP_ROLES = (Role.BUYER, Role.SELLER)
@@ -52,6 +53,7 @@ def sign_up(
         raise Conflict("An account with this email already exists.", field="email") from exc
     if role == Role.SELLER:
         create_seller_profile(user, shop_name=shop_name.strip())
+    events.record("user_signed_up", user=user, role=role)
     return user
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cart.models import Cart, CartItem
 from catalog.models import Product
+from shop import events
 from shop.errors import Conflict, DomainError
 
 SESSION_KEY = "cart_id"
@@ -63,14 +64,27 @@ def add_to_cart(cart: Cart, product: Product, quantity: int = 1) -> CartItem:
         item.quantity = new_quantity
         item.save(update_fields=["quantity"])
     cart.save(update_fields=["updated_at"])
+    _record(cart, "cart_item_added", product, quantity)
     return item
+
+
+def _record(cart: Cart, event_type: str, product: Product, quantity: int) -> None:
+    """Cart events are keyed by the user, or by the guest cart (one guest's events stay in order)."""
+    events.record(
+        event_type,
+        user=cart.user,
+        session_key="" if cart.user_id else f"cart-{cart.pk}",
+        product_id=product.pk,
+        quantity=quantity,
+        unit_price=product.price,
+    )
 
 
 @transaction.atomic
 def set_quantity(item: CartItem, quantity: int) -> CartItem | None:
     """Set a line's quantity; zero removes the line."""
     if quantity == 0:
-        item.delete()
+        remove_item(item)
         return None
     _check_quantity(quantity)
     _check_available(item.product, quantity)
@@ -79,7 +93,9 @@ def set_quantity(item: CartItem, quantity: int) -> CartItem | None:
     return item
 
 
+@transaction.atomic
 def remove_item(item: CartItem) -> None:
+    _record(item.cart, "cart_item_removed", item.product, item.quantity)
     item.delete()
 
 

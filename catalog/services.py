@@ -14,6 +14,7 @@ from catalog import selectors
 from catalog.images import prepare_image
 from catalog.models import Category, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
+from shop import events
 from shop.errors import DomainError, Forbidden
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,20 @@ def create_product(
         is_featured=is_featured and seller.is_staff,
     )
     enqueue(SearchQueueEntry.Kind.PRODUCT, [product.pk])
+    _record_created(product, seller)
     return product
+
+
+def _record_created(product: Product, by) -> None:
+    events.record(
+        "product_created",
+        user=by,
+        product_id=product.pk,
+        seller_id=product.seller_id,
+        category_id=product.category_id,
+        price=product.price,
+        stock=product.stock,
+    )
 
 
 @transaction.atomic
@@ -86,6 +100,7 @@ def update_product(product: Product, *, by, **changes) -> Product:
         product.slug = slugify(product.title)[:220]
     product.save()
     _reindex(product)
+    events.record("product_updated", user=by, product_id=product.pk, changed=sorted(changes), price=product.price)
     return product
 
 
@@ -197,7 +212,8 @@ def save_product(product: Product, *, by) -> Product:
     The owner is checked against the stored row, so a form cannot move a product
     to another seller; sellers always own what they create.
     """
-    if product.pk is None:
+    created = product.pk is None
+    if created:
         ensure_can_sell(by)
         if not (by.is_staff and product.seller_id):
             product.seller = by
@@ -211,7 +227,27 @@ def save_product(product: Product, *, by) -> Product:
     product.slug = slugify(product.title)[:220]
     product.save()
     _reindex(product)
+    if created:
+        _record_created(product, by)
+    else:
+        events.record("product_updated", user=by, product_id=product.pk, changed=["back-office"], price=product.price)
     return product
+
+
+def record_view(product: Product, *, user, session_key: str = "") -> None:
+    """A shopper opened the product (the analytics funnel starts here)."""
+    events.record(
+        "product_viewed",
+        user=user,
+        session_key=session_key,
+        product_id=product.pk,
+        seller_id=product.seller_id,
+        category_id=product.category_id,
+    )
+
+
+def record_search(*, q: str, kind: str, results: int, user, session_key: str = "") -> None:
+    events.record("search_performed", user=user, session_key=session_key, q=q[:200], type=kind, results=results)
 
 
 @transaction.atomic

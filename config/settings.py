@@ -109,7 +109,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     # Retries search-index updates that could not be sent (the engine was down).
     "search-index-sync": {"task": "catalog.tasks.process_search_queue", "schedule": 60.0},
+    # Publishes the domain-event outbox to Kafka (also `manage.py relay_events`).
+    "relay-events": {"task": "shop.tasks.relay_events", "schedule": 10.0},
 }
+
+# --- Events (Kafka) ------------------------------------------------------------------------
+# Empty KAFKA_BOOTSTRAP_SERVERS: events stay in the outbox table.
+KAFKA_BOOTSTRAP_SERVERS = env.str("KAFKA_BOOTSTRAP_SERVERS", default="")
+KAFKA_EVENTS_TOPIC = env.str("KAFKA_EVENTS_TOPIC", default="bazaar.events")
+KAFKA_REPLICATION_FACTOR = env.int("KAFKA_REPLICATION_FACTOR", default=1)
+KAFKA_DELIVERY_TIMEOUT_MS = env.int("KAFKA_DELIVERY_TIMEOUT_MS", default=10000)
 
 # --- Search -------------------------------------------------------------------------------
 # Empty SEARCH_URL: search answers from the database (PostgreSQL full-text, or simple matching).

@@ -15,6 +15,7 @@ from catalog.models import Product, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from orders.models import Order, OrderLine, OrderStatusChange
 from orders.status import BUYER_CANCELLABLE, OrderStatus, can_transition, next_statuses
+from shop import events
 from shop.errors import Conflict, DomainError, Forbidden
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
@@ -96,6 +97,24 @@ def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shippin
     OrderStatusChange.objects.create(order=order, from_status="", to_status=OrderStatus.PLACED, changed_by=buyer)
     CartItem.objects.filter(cart=cart).delete()
     enqueue(SearchQueueEntry.Kind.PRODUCT, products)  # stock, so "in stock", changed
+    events.record(
+        "order_placed",
+        user=buyer,
+        order_id=order.pk,
+        total=order.total,
+        currency=order.currency,
+        lines=[
+            {
+                "product_id": line.product_id,
+                "seller_id": line.seller_id,
+                "category_id": products[line.product_id].category_id,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "line_total": line.line_total,
+            }
+            for line in lines
+        ],
+    )
     return order
 
 
@@ -126,6 +145,9 @@ def change_status(order: Order, new_status: str, *, by) -> Order:
     order.status = new_status
     order.save(update_fields=["status", "updated_at"])
     OrderStatusChange.objects.create(order=order, from_status=previous, to_status=new_status, changed_by=by)
+    events.record(
+        "order_status_changed", user=order.buyer, order_id=order.pk, from_status=previous, to_status=new_status
+    )
     return order
 
 

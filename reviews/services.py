@@ -9,6 +9,7 @@ from catalog.models import Product, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from orders.selectors import has_bought
 from reviews.models import Review
+from shop import events
 from shop.errors import Conflict, DomainError, Forbidden
 
 MAX_REVIEW_LENGTH = 5000
@@ -51,6 +52,14 @@ def post_review(*, author, product: Product, rating: int, text: str = "") -> Rev
         raise Conflict("You have already reviewed this product.") from exc
     enqueue(SearchQueueEntry.Kind.COMMENT, [review.pk])
     refresh_product_rating(product.pk)
+    events.record(
+        "review_posted",
+        user=author,
+        review_id=review.pk,
+        product_id=product.pk,
+        rating=rating,
+        verified_purchase=review.is_verified_purchase,
+    )
     return review
 
 

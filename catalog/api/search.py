@@ -5,8 +5,10 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog import services
 from catalog.search import queries
 from catalog.search.results import SearchParams
+from shop.sessions import session_key
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -76,6 +78,9 @@ class SearchView(APIView):
         query.is_valid(raise_exception=True)
         params = SearchParams(**query.validated_data)
         page = queries.search(params)
+        services.record_search(
+            q=params.q, kind=params.type, results=page.count, user=request.user, session_key=session_key(request)
+        )
         return Response(
             {
                 "count": page.count,

@@ -17,6 +17,7 @@ from catalog.api.serializers import (
 from catalog.filters import ProductFilter
 from catalog.models import Category, ProductImage
 from shop.converters import ID_REGEX
+from shop.sessions import session_key
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -44,6 +45,11 @@ class ProductViewSet(
 
     def get_queryset(self):
         return selectors.products_for_viewer(self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        product = self.get_object()
+        services.record_view(product, user=request.user, session_key=session_key(request))
+        return Response(self.get_serializer(product).data)
 
     def perform_create(self, serializer):
         product = services.create_product(seller=self.request.user, **serializer.validated_data)
