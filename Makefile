@@ -40,7 +40,7 @@ run: $(VENV)/.base-installed
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev-installed lint
-	scripts/stack up postgres redis s3 search kafka
+	scripts/stack up postgres redis s3 search kafka clickhouse
 	scripts/stack browser
 	@set -a; . ./.env.stack; set +a; DB_CONN_MAX_AGE=0 $(PY) -m pytest $(PYTEST_ARGS)
 

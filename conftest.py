@@ -132,3 +132,45 @@ def search_index(settings):
     indexer.ensure_indices()
     yield search_engine.admin_client()
     search_engine.admin_client().indices.delete(index=f"{settings.SEARCH_INDEX_PREFIX}-*", ignore_unavailable=True)
+
+
+@pytest.fixture
+def kafka_topic(settings):
+    """A topic of this test's own on the real Kafka broker that `make test` starts."""
+    import uuid
+
+    from confluent_kafka.admin import AdminClient
+
+    from shop import kafka
+
+    if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        pytest.skip("KAFKA_BOOTSTRAP_SERVERS is not set (make test starts Kafka and sets it)")
+    settings.KAFKA_BOOTSTRAP_SERVERS = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+    settings.KAFKA_EVENTS_TOPIC = f"test-events-{uuid.uuid4().hex[:12]}"
+    kafka.ensure_topic()
+    yield settings.KAFKA_EVENTS_TOPIC
+    AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS}).delete_topics([settings.KAFKA_EVENTS_TOPIC])
+
+
+@pytest.fixture(params=["clickhouse-server", "chdb"])
+def warehouse(request, settings, tmp_path_factory):
+    """A fresh warehouse database: on the ClickHouse 18.16 server that `make test` starts, and in chdb."""
+    import uuid
+
+    from analytics import schema
+    from analytics.warehouse import warehouse as current
+
+    database = f"test_{uuid.uuid4().hex[:12]}"
+    if request.param == "clickhouse-server":
+        if not os.environ.get("CLICKHOUSE_URL"):
+            pytest.skip("CLICKHOUSE_URL is not set (make test starts ClickHouse and sets it)")
+        base = os.environ["CLICKHOUSE_URL"].rsplit("/", 1)[0]
+        settings.CLICKHOUSE_URL = f"{base}/{database}"
+    else:
+        settings.CLICKHOUSE_URL = ""
+        settings.CHDB_PATH = tmp_path_factory.getbasetemp() / "chdb"  # one embedded server per process
+        settings.CHDB_DATABASE = database
+    schema.migrate()
+    store = current()
+    yield store
+    store.execute(f"DROP DATABASE IF EXISTS {database}")

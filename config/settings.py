@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cart",
     "orders",
     "reviews",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,13 @@ KAFKA_BOOTSTRAP_SERVERS = env.str("KAFKA_BOOTSTRAP_SERVERS", default="")
 KAFKA_EVENTS_TOPIC = env.str("KAFKA_EVENTS_TOPIC", default="bazaar.events")
 KAFKA_REPLICATION_FACTOR = env.int("KAFKA_REPLICATION_FACTOR", default=1)
 KAFKA_DELIVERY_TIMEOUT_MS = env.int("KAFKA_DELIVERY_TIMEOUT_MS", default=10000)
+
+# --- Analytics warehouse -------------------------------------------------------------------
+# Empty CLICKHOUSE_URL: the embedded engine (chdb) keeps the warehouse under CHDB_PATH.
+CLICKHOUSE_URL = env.str("CLICKHOUSE_URL", default="")
+CHDB_PATH = Path(env.str("CHDB_PATH", default=str(BASE_DIR / ".data" / "chdb")))
+CHDB_DATABASE = env.str("CHDB_DATABASE", default="bazaar")
+EVENTS_CONSUMER_GROUP = env.str("EVENTS_CONSUMER_GROUP", default="bazaar-warehouse")
 
 # --- Search -------------------------------------------------------------------------------
 # Empty SEARCH_URL: search answers from the database (PostgreSQL full-text, or simple matching).

@@ -14,21 +14,6 @@ from shop.models import OutboxEvent
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def topic(settings):
-    if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        pytest.skip("KAFKA_BOOTSTRAP_SERVERS is not set (make test starts Kafka and sets it)")
-    settings.KAFKA_BOOTSTRAP_SERVERS = os.environ["KAFKA_BOOTSTRAP_SERVERS"]
-    settings.KAFKA_EVENTS_TOPIC = f"test-events-{uuid.uuid4().hex[:12]}"
-    from shop import kafka
-
-    kafka.ensure_topic()
-    yield settings.KAFKA_EVENTS_TOPIC
-    from confluent_kafka.admin import AdminClient
-
-    AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS}).delete_topics([settings.KAFKA_EVENTS_TOPIC])
-
-
 def _consume(topic: str, expected: int, seconds: float = 30) -> list:
     from confluent_kafka import Consumer
 
@@ -50,7 +35,7 @@ def _consume(topic: str, expected: int, seconds: float = 30) -> list:
     return messages
 
 
-def test_the_relay_publishes_every_event_once_keyed_by_person(topic, buyer, seller):
+def test_the_relay_publishes_every_event_once_keyed_by_person(kafka_topic, buyer, seller):
     for n in range(3):
         events.record("search_performed", user=buyer, q=f"kettle {n}", type="products", results=n)
     events.record("product_viewed", session_key="abc", product_id=1, seller_id=seller.pk, category_id=1)
@@ -59,7 +44,7 @@ def test_the_relay_publishes_every_event_once_keyed_by_person(topic, buyer, sell
 
     assert (result.published, result.failed) == (4, 0)
     assert not OutboxEvent.objects.filter(published_at__isnull=True).exists()
-    messages = _consume(topic, 4)
+    messages = _consume(kafka_topic, 4)
     bodies = [json.loads(message.value()) for message in messages]
     assert sorted(body["id"] for body in bodies) == sorted(str(e.event_id) for e in OutboxEvent.objects.all())
     by_buyer = [
@@ -70,7 +55,7 @@ def test_the_relay_publishes_every_event_once_keyed_by_person(topic, buyer, sell
     assert relay.relay_all().published == 0  # nothing is sent twice
 
 
-def test_with_kafka_down_nothing_is_lost_and_all_goes_out_once_it_is_back(topic, buyer, settings):
+def test_with_kafka_down_nothing_is_lost_and_all_goes_out_once_it_is_back(kafka_topic, buyer, settings):
     for n in range(5):
         events.record("search_performed", user=buyer, q=f"q{n}", type="products", results=0)
     working = settings.KAFKA_BOOTSTRAP_SERVERS
@@ -84,10 +69,10 @@ def test_with_kafka_down_nothing_is_lost_and_all_goes_out_once_it_is_back(topic,
     settings.KAFKA_BOOTSTRAP_SERVERS = working
     settings.KAFKA_DELIVERY_TIMEOUT_MS = 10000
     assert relay.relay_all().published == 5
-    assert len(_consume(topic, 5)) == 5
+    assert len(_consume(kafka_topic, 5)) == 5
 
 
-def test_the_command_relays_and_reports(topic, buyer, capsys):
+def test_the_command_relays_and_reports(kafka_topic, buyer, capsys):
     events.record("user_signed_up", user=buyer, role="buyer")
     from io import StringIO
 

@@ -1,0 +1,36 @@
+"""Consume domain events from Kafka into the warehouse's raw_events table."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from analytics import consumer, schema
+from shop import kafka
+
+
+class Command(BaseCommand):
+    help = "Store events from Kafka in ClickHouse (exactly once in the result). --follow keeps running."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--follow", action="store_true", help="keep consuming until stopped")
+        parser.add_argument("--idle", type=float, default=3.0, help="without --follow: stop after N quiet seconds")
+
+    def handle(self, *args, follow: bool, idle: float, **options):
+        if not kafka.is_configured():
+            raise CommandError("KAFKA_BOOTSTRAP_SERVERS is empty: there is nothing to consume.")
+        schema.migrate()
+        events = consumer.make_consumer()
+        try:
+            if follow:
+                while True:
+                    result = consumer.consume_batch(events)
+                    if result.received:
+                        self._report(result)
+            else:
+                self._report(consumer.drain(events, idle_seconds=idle))
+        finally:
+            events.close()
+
+    def _report(self, result) -> None:
+        self.stdout.write(
+            f"received {result.received}, stored {result.stored}, duplicates skipped {result.duplicates}, "
+            f"malformed {result.malformed}"
+        )

@@ -1,0 +1,105 @@
+"""The analytics warehouse: ClickHouse, behind one setting.
+
+CLICKHOUSE_URL (`clickhouse://host:9000/database`) names a server, spoken to with
+clickhouse-driver over the native protocol. Empty: chdb, the ClickHouse engine
+embedded in this process, keeps its data under CHDB_PATH, so `make run` has a
+real warehouse on a bare machine. The SQL we write must run on both, including
+the old ClickHouse 18.16 that Debian ships (no window functions, no DateTime64).
+"""
+
+import json
+from datetime import datetime
+from functools import cache
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+class ServerWarehouse:
+    def __init__(self, url: str):
+        from clickhouse_driver import Client
+
+        parts = urlsplit(url)
+        self.database = parts.path.lstrip("/") or "default"
+        self._server = Client(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 9000,
+            user=parts.username or "default",
+            password=parts.password or "",
+            connect_timeout=5,
+            send_receive_timeout=60,
+        )
+        self._server.execute(f"CREATE DATABASE IF NOT EXISTS {self.database}")
+        self._client = Client(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 9000,
+            user=parts.username or "default",
+            password=parts.password or "",
+            database=self.database,
+            connect_timeout=5,
+            send_receive_timeout=60,
+        )
+
+    def execute(self, sql: str) -> None:
+        self._client.execute(sql)
+
+    def query(self, sql: str) -> list[dict]:
+        rows, columns = self._client.execute(sql, with_column_types=True)
+        names = [name for name, _ in columns]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def insert(self, table: str, rows: list[dict]) -> None:
+        if rows:
+            columns = list(rows[0])
+            self._client.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES", [[row[c] for c in columns] for row in rows]
+            )
+
+
+@cache
+def _embedded_session(path: str):
+    """chdb runs one embedded server per process, on one path."""
+    from chdb import session
+
+    return session.Session(path)
+
+
+class EmbeddedWarehouse:
+    def __init__(self, path: str, database: str):
+        self.database = database
+        self._session = _embedded_session(path)
+        self._session.query(f"CREATE DATABASE IF NOT EXISTS {self.database}")
+
+    def _run(self, sql: str, output: str = "CSV"):
+        self._session.query(f"USE {self.database}")
+        return self._session.query(sql, output)
+
+    def execute(self, sql: str) -> None:
+        self._run(sql)
+
+    def query(self, sql: str) -> list[dict]:
+        answer = self._run(sql, "JSON")
+        text = answer.bytes().decode() if hasattr(answer, "bytes") else str(answer)
+        return json.loads(text)["data"] if text.strip() else []
+
+    def insert(self, table: str, rows: list[dict]) -> None:
+        if rows:
+            lines = "\n".join(json.dumps(row, default=_json_value) for row in rows)
+            self._run(f"INSERT INTO {table} FORMAT JSONEachRow\n{lines}")
+
+
+def _json_value(value) -> str:
+    """Dates as ClickHouse's text format reads them on every version."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+@cache
+def _warehouse_for(url: str, path: str, database: str):
+    return ServerWarehouse(url) if url else EmbeddedWarehouse(path, database)
+
+
+def warehouse():
+    """The configured warehouse (one per process and setting)."""
+    return _warehouse_for(settings.CLICKHOUSE_URL, str(settings.CHDB_PATH), settings.CHDB_DATABASE)
