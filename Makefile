@@ -32,10 +32,14 @@ run: $(VENV)/.base-installed
 	export DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo && \
+	$(PY) manage.py analytics_schema >/dev/null && \
 	if [ -n "$$CELERY_BROKER_URL" ]; then \
 		$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 & \
-		trap 'kill %1 2>/dev/null' EXIT INT TERM; \
 	fi; \
+	if [ -n "$$KAFKA_BOOTSTRAP_SERVERS" ]; then \
+		$(PY) manage.py consume_events --follow > .stack/consumer.log 2>&1 & \
+	fi; \
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	echo "Serving http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, back-office: /admin/)" && \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
