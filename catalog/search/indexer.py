@@ -38,7 +38,9 @@ def enqueue(kind: str, ids: Iterable[int]) -> None:
     SearchQueueEntry.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=["queued_at"]
     )
-    transaction.on_commit(_send_queue_after_commit)
+    # robust: the change is committed and queued; a broker or engine failure here must not fail the
+    # request that made it (beat sends the queue later).
+    transaction.on_commit(_send_queue_after_commit, robust=True)
 
 
 def _send_queue_after_commit() -> None:

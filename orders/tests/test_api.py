@@ -251,3 +251,29 @@ def test_deleting_an_ordered_product_keeps_the_order_history(api_as, buyer, sell
 
     line = api_as(buyer).get(f"/api/v1/purchases/{order.pk}").json()["lines"][0]
     assert (line["product"], line["title"], line["quantity"], line["line_total"]) == (None, title, 2, "20.00")
+
+
+def test_a_broken_broker_after_the_commit_does_not_fail_the_purchase(api_as, buyer, product, settings, monkeypatch):
+    from django.test import TestCase
+
+    from catalog.models import SearchQueueEntry
+    from catalog.tasks import process_search_queue
+    from config.celery import app as celery_app
+
+    def unreachable_broker(*args, **kwargs):
+        raise ConnectionError("broker went away")
+
+    settings.SEARCH_URL = "http://127.0.0.1:9"  # configured, so the purchase queues its products for indexing
+    monkeypatch.setattr(process_search_queue, "delay", unreachable_broker)
+    client = api_as(buyer)
+    client.post("/api/v1/cart", {"product": product.pk, "quantity": 1})
+
+    celery_app.conf.task_always_eager = False  # as with a broker configured
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post("/api/v1/purchases")
+    finally:
+        celery_app.conf.task_always_eager = True
+
+    assert response.status_code == 201
+    assert SearchQueueEntry.objects.filter(object_id=product.pk).exists()  # still queued for later
