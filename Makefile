@@ -37,7 +37,7 @@ run: $(VENV)/.base-installed
 		$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 & \
 	fi; \
 	if [ -n "$$KAFKA_BOOTSTRAP_SERVERS" ]; then \
-		$(PY) manage.py consume_events --follow > .stack/consumer.log 2>&1 & \
+		mkdir -p .stack && $(PY) manage.py consume_events --follow > .stack/consumer.log 2>&1 & \
 	fi; \
 	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	echo "Serving http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, back-office: /admin/)" && \
