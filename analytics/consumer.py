@@ -9,6 +9,7 @@ read again.
 import json
 import logging
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -111,16 +112,21 @@ def consume_batch(consumer, *, max_messages: int = 1000, timeout: float = 1.0) -
     return result
 
 
-def drain(consumer, *, idle_seconds: float = 3.0, max_messages: int = 1000) -> BatchResult:
-    """Consume until nothing arrives for `idle_seconds`."""
+def drain(consumer, *, idle_seconds: float = 3.0, max_messages: int = 1000, join_seconds: float = 60.0) -> BatchResult:
+    """Consume until nothing arrives for `idle_seconds` once partitions are assigned.
+
+    Joining the group can take seconds (on a new broker it first creates the offsets
+    topic); quiet time before the assignment does not count as idle.
+    """
     total = BatchResult()
     idle = 0.0
+    deadline = time.monotonic() + join_seconds
     while idle < idle_seconds:
         result = consume_batch(consumer, max_messages=max_messages, timeout=1.0)
         if result.received:
             idle = 0.0
             for name in ("received", "stored", "duplicates", "malformed"):
                 setattr(total, name, getattr(total, name) + getattr(result, name))
-        else:
+        elif consumer.assignment() or time.monotonic() > deadline:
             idle += 1.0
     return total
