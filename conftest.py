@@ -22,6 +22,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     settings.SEARCH_URL = ""  # search answers from the database unless a test asks for `search_index`
+    settings.KAFKA_BOOTSTRAP_SERVERS = ""  # events stay in the outbox unless a test asks for `kafka_topic`
+    settings.CLICKHOUSE_URL = ""  # tests that need the warehouse ask for `warehouse`
     celery_app.conf.task_always_eager = True  # tasks run in the test, whatever broker .env.stack names
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}

@@ -42,7 +42,13 @@ def sqlite_server(tmp_path):
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
+        # the embedded default: no service but the SQLite file
         "REDIS_URL": "",
+        "S3_ENDPOINT_URL": "",
+        "SEARCH_URL": "",
+        "KAFKA_BOOTSTRAP_SERVERS": "",
+        "CLICKHOUSE_URL": "",
+        "CELERY_BROKER_URL": "",
         "LOGIN_THROTTLE_RATE": "1000/min",
         "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
     }
