@@ -46,7 +46,9 @@ run: $(VENV)/.base-installed
 test: $(VENV)/.dev-installed lint
 	scripts/stack up postgres redis s3 search kafka clickhouse
 	scripts/stack browser
-	@set -a; . ./.env.stack; set +a; DB_CONN_MAX_AGE=0 $(PY) -m pytest $(PYTEST_ARGS)
+	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
+	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
+	$(PY) -m pytest -m drill -p no:xdist $(PYTEST_ARGS)
 
 stack:
 	scripts/stack up
