@@ -48,7 +48,7 @@ test: $(VENV)/.dev-installed lint
 	scripts/stack browser
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
 	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
-	$(PY) -m pytest -m drill -p no:xdist $(PYTEST_ARGS)
+	$(PY) -m pytest -m drill -n 0 $(PYTEST_ARGS)
 
 stack:
 	scripts/stack up
