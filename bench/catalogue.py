@@ -15,9 +15,9 @@ from bench.common import (
     DURATION,
     ROUNDS,
     WORKERS,
-    database_url,
     ensure_database,
     ensure_wrk,
+    environment,
     log,
     manage,
     table,
@@ -30,9 +30,7 @@ PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "10000"))
 
 
 def run() -> None:
-    env = {**os.environ, "DATABASE_URL": database_url("shop_bench"), "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    for unused in ("REDIS_URL", "SEARCH_URL", "S3_ENDPOINT_URL"):
-        env.pop(unused, None)
+    env = environment("shop_bench")
     ensure_database(env["DATABASE_URL"])
     log("catalogue: migrating and loading demo data")
     manage(env, "migrate", "-v0")

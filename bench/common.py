@@ -17,6 +17,25 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)
 REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
 
 
+SERVICE_SETTINGS = (
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "S3_ENDPOINT_URL",
+    "SEARCH_URL",
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "CLICKHOUSE_URL",
+)
+
+
+def environment(database: str, *, keep: tuple[str, ...] = ()) -> dict:
+    """The benchmark server's environment: its own database, and only the services it measures."""
+    env = {**os.environ, "DATABASE_URL": database_url(database), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    for name in SERVICE_SETTINGS:
+        if name not in keep:
+            env.pop(name, None)
+    return env
+
+
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 

@@ -16,9 +16,9 @@ from bench.common import (
     DURATION,
     ROUNDS,
     WORKERS,
-    database_url,
     ensure_database,
     ensure_wrk,
+    environment,
     log,
     manage,
     table,
@@ -39,13 +39,7 @@ def run() -> None:
     if not os.environ.get("SEARCH_URL"):
         log("search: SEARCH_URL is empty (scripts/stack up search sets it); skipped")
         return
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url("shop_bench_search"),
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SEARCH_INDEX_PREFIX": "bench",
-    }
-    env.pop("REDIS_URL", None)
+    env = {**environment("shop_bench_search", keep=("SEARCH_URL",)), "SEARCH_INDEX_PREFIX": "bench"}
     ensure_database(env["DATABASE_URL"])
     log(f"search: loading {PRODUCTS} products")
     manage(env, "migrate", "-v0")

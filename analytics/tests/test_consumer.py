@@ -13,6 +13,15 @@ from shop.models import OutboxEvent
 pytestmark = pytest.mark.django_db
 
 
+def drain_fresh(group: str | None = None, idle_seconds: float = 2) -> consumer.BatchResult:
+    """Drain the topic with a consumer of its own group (from the committed offsets, if any)."""
+    reader = consumer.make_consumer(group=group or f"test-{uuid.uuid4().hex}")
+    try:
+        return consumer.drain(reader, idle_seconds=idle_seconds)
+    finally:
+        reader.close()
+
+
 def _stored(store) -> list[dict]:
     return store.query("SELECT toString(event_id) AS id, type, user_id, session, payload FROM raw_events ORDER BY id")
 
@@ -29,11 +38,7 @@ def three_events(buyer):
 
 def test_events_flow_from_the_outbox_into_raw_events(kafka_topic, warehouse, three_events, buyer):
     relay.relay_all()
-    reader = consumer.make_consumer(group=f"test-{uuid.uuid4().hex}")
-    try:
-        result = consumer.drain(reader, idle_seconds=2)
-    finally:
-        reader.close()
+    result = drain_fresh()
 
     assert (result.received, result.stored, result.duplicates) == (3, 3, 0)
     stored = {row["id"]: row for row in _stored(warehouse)}
@@ -73,11 +78,7 @@ def test_offsets_are_committed_only_after_the_insert(kafka_topic, warehouse, thr
         reader.close()
     monkeypatch.undo()
 
-    retry = consumer.make_consumer(group=group)  # the same group: it resumes from the committed offsets
-    try:
-        result = consumer.drain(retry, idle_seconds=2)
-    finally:
-        retry.close()
+    result = drain_fresh(group)  # the same group: it resumes from the committed offsets
 
     assert result.stored == 3
     assert len(_stored(warehouse)) == 3
@@ -109,11 +110,7 @@ def test_malformed_and_hostile_messages_are_skipped(kafka_topic, warehouse, sett
     ]:
         producer.produce(kafka_topic, value=value)
     producer.flush(10)
-    reader = consumer.make_consumer(group=f"test-{uuid.uuid4().hex}")
-    try:
-        result = consumer.drain(reader, idle_seconds=2)
-    finally:
-        reader.close()
+    result = drain_fresh()
 
     assert (result.received, result.stored, result.malformed) == (4, 1, 3)
     assert [row["id"] for row in _stored(warehouse)] == [good["id"]]
