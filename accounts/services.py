@@ -9,7 +9,7 @@ from accounts.models import Role, SellerProfile, User
 from catalog.models import SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
-from shop.errors import Conflict, DomainError
+from shop.errors import Conflict, DomainError, Forbidden
 
 SIGNUP_ROLES = (Role.BUYER, Role.SELLER)
 
@@ -69,7 +69,10 @@ def create_seller_profile(user: User, *, shop_name: str, description: str = "") 
     return profile
 
 
-def update_seller_profile(profile: SellerProfile, **fields) -> SellerProfile:
+def update_seller_profile(profile: SellerProfile, *, by, **fields) -> SellerProfile:
+    """Change a shop's public profile; only its seller, or staff, may."""
+    if not (by.is_staff or profile.user_id == by.id):
+        raise Forbidden("Only the seller may change this shop.")
     allowed = {"shop_name", "description", "contact_email", "phone"}
     for name, value in fields.items():
         if name in allowed:

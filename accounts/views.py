@@ -46,7 +46,7 @@ def seller_profile(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.update_seller_profile(profile, **form.cleaned_data)
+        services.update_seller_profile(profile, by=request.user, **form.cleaned_data)
         messages.success(request, "Your shop profile is saved.")
         return redirect("accounts:seller-profile")
     return render(request, "accounts/seller_profile.html", {"form": form, "profile": profile})

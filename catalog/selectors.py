@@ -5,7 +5,7 @@ import functools
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import SellerProfile
-from catalog.models import Category, Product
+from catalog.models import Category, Product, ProductImage
 
 # Public sort keys, as clients and the storefront name them, and what they mean.
 PRODUCT_ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -65,6 +65,11 @@ def products_for_viewer(user) -> QuerySet[Product]:
     if user.is_authenticated and getattr(user, "is_seller", False):
         return _with_card_data(Product.objects.filter(Q(is_active=True) | Q(seller=user)))
     return visible_products()
+
+
+def images_of(product: Product) -> QuerySet[ProductImage]:
+    """The product's images: the only ones a request about that product may touch."""
+    return ProductImage.objects.select_related("product").filter(product=product)
 
 
 def order_products(queryset: QuerySet[Product], ordering: str | None) -> QuerySet[Product]:

@@ -217,12 +217,13 @@ def save_product(product: Product, *, by) -> Product:
         ensure_can_sell(by)
         if not (by.is_staff and product.seller_id):
             product.seller = by
-    else:
-        ensure_can_manage(by, Product.objects.get(pk=product.pk))
         if not by.is_staff:
-            product.seller_id = Product.objects.values_list("seller_id", flat=True).get(pk=product.pk)
-    if not by.is_staff:
-        product.is_featured = False if product.pk is None else Product.objects.get(pk=product.pk).is_featured
+            product.is_featured = False
+    else:
+        stored = Product.objects.only("seller_id", "is_featured").get(pk=product.pk)
+        ensure_can_manage(by, stored)
+        if not by.is_staff:  # only staff move products between sellers or feature them
+            product.seller_id, product.is_featured = stored.seller_id, stored.is_featured
     _check_values(product.price, product.stock)
     product.slug = slugify(product.title)[:220]
     product.save()

@@ -150,8 +150,7 @@ def product_image_upload(request, pk: int):
 
 
 def _own_image(request, pk: int, image_id: int) -> ProductImage:
-    product = _own_product(request, pk)
-    return get_object_or_404(ProductImage.objects.select_related("product"), pk=image_id, product=product)
+    return get_object_or_404(selectors.images_of(_own_product(request, pk)), pk=image_id)
 
 
 @login_required

@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -83,13 +82,5 @@ class SellerDetailView(generics.RetrieveUpdateAPIView):
     def get_queryset(self):
         return selectors.seller_list()
 
-    def get_object(self):
-        profile = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        if self.request.method == "PATCH" and not (
-            self.request.user.is_staff or profile.user_id == self.request.user.id
-        ):
-            self.permission_denied(self.request, message="Only the seller may change this shop.")
-        return profile
-
     def perform_update(self, serializer):
-        services.update_seller_profile(serializer.instance, **serializer.validated_data)
+        services.update_seller_profile(serializer.instance, by=self.request.user, **serializer.validated_data)

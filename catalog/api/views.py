@@ -80,7 +80,7 @@ class ProductViewSet(
     def _own_image(self, request, pk, image_id) -> ProductImage:
         product = get_object_or_404(selectors.all_products(), pk=pk)
         services.ensure_can_manage(request.user, product)
-        return get_object_or_404(ProductImage.objects.select_related("product"), pk=image_id, product=product)
+        return get_object_or_404(selectors.images_of(product), pk=image_id)
 
     @extend_schema(request=ImageChangeSerializer, responses={200: ProductImageSerializer})
     @action(detail=True, methods=["patch"], url_path=rf"images/(?P<image_id>{ID_REGEX})")

@@ -65,7 +65,7 @@ def _seller(email: str, shop_name: str, description: str):
     from accounts.services import sign_up, update_seller_profile
 
     user = sign_up(email=email, password="a-long-secret-42", role="seller", shop_name=shop_name)
-    update_seller_profile(user.seller_profile, description=description)
+    update_seller_profile(user.seller_profile, by=user, description=description)
     return user
 
 
