@@ -50,11 +50,23 @@ def with_seller_details(queryset: QuerySet[Product]) -> QuerySet[Product]:
 
 def visible_products() -> QuerySet[Product]:
     """What shoppers may see: products on sale, with everything a card shows."""
-    return _with_card_data(Product.objects.filter(is_active=True))
+    return _visible_products_template().all()
 
 
 def all_products() -> QuerySet[Product]:
     """Every product, including those taken off sale (for owners and staff)."""
+    return _all_products_template().all()
+
+
+@functools.cache
+def _visible_products_template() -> QuerySet[Product]:
+    """Built once and never evaluated: callers get clones (`.all()`), which skip
+    resolving the joins and the subquery again on every request."""
+    return _with_card_data(Product.objects.filter(is_active=True))
+
+
+@functools.cache
+def _all_products_template() -> QuerySet[Product]:
     return _with_card_data(Product.objects.all())
 
 
