@@ -46,6 +46,7 @@ run: $(VENV)/.base-installed
 test: $(VENV)/.dev-installed lint
 	scripts/stack up postgres redis s3 search kafka clickhouse
 	scripts/stack browser
+	scripts/stack spark
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
 	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
 	$(PY) -m pytest -m drill -n 0 $(PYTEST_ARGS)

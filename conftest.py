@@ -176,3 +176,14 @@ def warehouse(request, settings, tmp_path_factory):
     store = current()
     yield store
     store.execute(f"DROP DATABASE IF EXISTS {database}")
+
+
+@pytest.fixture
+def spark(settings):
+    """Spark in local mode, one session kept per test process (`make test` fetches the JDBC drivers)."""
+    from spark_jobs.session import jdbc_jars
+
+    settings.SPARK_KEEP_SESSION = True
+    settings.SPARK_JDBC_PARTITIONS = 2
+    jdbc_jars()  # fails with the command that fetches them, rather than deep inside a job
+    return settings

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_celery_beat",
     "shop",
     "accounts",
     "catalog",
@@ -107,6 +108,10 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Schedules live in the database (django-celery-beat), editable in the admin; the
+# entries below are written there when beat starts, the hourly analytics chain by
+# the analytics app's data migration.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Retries search-index updates that could not be sent (the engine was down).
     "search-index-sync": {"task": "catalog.tasks.process_search_queue", "schedule": 60.0},
@@ -127,6 +132,24 @@ CLICKHOUSE_URL = env.str("CLICKHOUSE_URL", default="")
 CHDB_PATH = Path(env.str("CHDB_PATH", default=str(BASE_DIR / ".data" / "chdb")))
 CHDB_DATABASE = env.str("CHDB_DATABASE", default="bazaar")
 EVENTS_CONSUMER_GROUP = env.str("EVENTS_CONSUMER_GROUP", default="bazaar-warehouse")
+
+# --- Spark (spark_jobs/) ------------------------------------------------------------------
+# Empty SPARK_MASTER: Spark runs inside the process that starts a job, on every core.
+SPARK_MASTER = env.str("SPARK_MASTER", default="") or "local[*]"
+# The JDBC drivers the jobs read the shop's database with (`scripts/stack spark` fetches them).
+SPARK_JARS_DIR = Path(env.str("SPARK_JARS_DIR", default=str(BASE_DIR / ".stack" / "java" / "spark" / "lib")))
+SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="1g")
+SPARK_SHUFFLE_PARTITIONS = env.int("SPARK_SHUFFLE_PARTITIONS", default=4)
+# Keep the session (and its JVM's memory) between runs in one process: saves the
+# ~6 s start in tests; a worker that runs the chain hourly gives the memory back.
+SPARK_KEEP_SESSION = env.bool("SPARK_KEEP_SESSION", default=False)
+# Parallel JDBC reads for the historical migration (rows split by primary key).
+SPARK_JDBC_PARTITIONS = env.int("SPARK_JDBC_PARTITIONS", default=4)
+# Incremental sync re-reads rows changed this long before its watermark, so rows
+# committed late by a long transaction are not missed (re-reading is idempotent).
+ANALYTICS_SYNC_OVERLAP_SECONDS = env.int("ANALYTICS_SYNC_OVERLAP_SECONDS", default=300)
+# A pipeline run holding the lock longer than this is presumed dead and may be replaced.
+ANALYTICS_LOCK_SECONDS = env.int("ANALYTICS_LOCK_SECONDS", default=3 * 3600)
 
 # --- Search -------------------------------------------------------------------------------
 # Empty SEARCH_URL: search answers from the database (PostgreSQL full-text, or simple matching).

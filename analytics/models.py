@@ -1,0 +1,82 @@
+"""What the analytics pipeline remembers in the shop's database: its runs, its watermarks, its lock."""
+
+from django.db import models
+
+
+class PipelineRun(models.Model):
+    """One run of a pipeline (the hourly sync chain, or the one-time historical migration)."""
+
+    class Kind(models.TextChoices):
+        SYNC = "sync", "incremental sync → aggregation → quality check"
+        MIGRATION = "migration", "historical migration → aggregation → quality check"
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        SKIPPED = "skipped", "skipped (another run was in progress)"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    trigger = models.CharField(max_length=32, help_text="beat, command or admin")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING, db_index=True)
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class JobRun(models.Model):
+    """One Spark job inside a pipeline run, with the rows it wrote per warehouse table."""
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="jobs")
+    job = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=PipelineRun.Status.choices, default=PipelineRun.Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.JSONField(default=dict, blank=True, help_text="warehouse table → rows written")
+    details = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.job} ({self.status})"
+
+
+class Watermark(models.Model):
+    """How far a job has got, kept durably so the next run starts where this one stopped."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.DateTimeField(null=True, blank=True)
+    version = models.BigIntegerField(default=0, help_text="the warehouse version the job last processed")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.value}"
+
+
+class PipelineLock(models.Model):
+    """Held by the one pipeline run in progress: two runs never overlap.
+
+    Taken with a conditional UPDATE, which is atomic on PostgreSQL and SQLite alike;
+    a holder past `expires_at` is presumed dead (a killed worker) and may be replaced.
+    """
+
+    name = models.CharField(max_length=32, primary_key=True)
+    holder = models.ForeignKey(PipelineRun, null=True, blank=True, on_delete=models.SET_NULL)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {'held by run #' + str(self.holder_id) if self.holder_id else 'free'}"

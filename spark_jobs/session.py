@@ -1,0 +1,62 @@
+"""The Spark session every job runs in, configured from Django's settings."""
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+
+from django.conf import settings
+
+
+def jdbc_jars() -> list[str]:
+    folder = settings.SPARK_JARS_DIR
+    jars = sorted(str(path) for path in folder.glob("*.jar")) if folder.is_dir() else []
+    if not jars:
+        raise RuntimeError(f"No JDBC drivers in {folder}: run `scripts/stack spark` to fetch them.")
+    return jars
+
+
+@contextlib.contextmanager
+def spark_session(app_name: str = "bazaar-analytics") -> Iterator:
+    """A session for a `with` block, stopped on the way out."""
+    session = start_session(app_name)
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def stop_session(session) -> None:
+    """Stop a session after a run, unless SPARK_KEEP_SESSION keeps it for the process's next run."""
+    if not settings.SPARK_KEEP_SESSION:
+        session.stop()
+
+
+def start_session(app_name: str = "bazaar-analytics"):
+    """A session on SPARK_MASTER (local[*] by default).
+
+    Time is UTC everywhere (JVM, SQL session), so a timestamp read from the shop's
+    database lands in the warehouse as the same instant. Python workers run this
+    interpreter, which has the project's dependencies.
+    """
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    jars = ",".join(jdbc_jars())
+    session = (
+        SparkSession.builder.master(settings.SPARK_MASTER)
+        .appName(app_name)
+        .config("spark.jars", jars)
+        .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
+        .config("spark.driver.memory", settings.SPARK_DRIVER_MEMORY)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.sql.shuffle.partitions", str(settings.SPARK_SHUFFLE_PARTITIONS))
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
