@@ -23,20 +23,26 @@ LOCK = "analytics"
 
 
 def job_module(name: str):
+    from analytics import outbox_loader
     from spark_jobs import data_aggregation, data_quality_check, historical_migration, incremental_sync
 
-    modules = {
-        module.NAME: module for module in (historical_migration, incremental_sync, data_aggregation, data_quality_check)
-    }
-    return modules[name]
+    jobs = (outbox_loader, historical_migration, incremental_sync, data_aggregation, data_quality_check)
+    return {module.NAME: module for module in jobs}[name]
+
+
+def with_events(jobs: Sequence[str]) -> list[str]:
+    """A chain that aggregates also loads the outbox first when there is no Kafka to carry events."""
+    if settings.KAFKA_BOOTSTRAP_SERVERS or "data_aggregation" not in jobs:
+        return list(jobs)
+    return ["outbox_to_warehouse", *jobs]
 
 
 def run_sync(trigger: str, say: Callable[[str], None] = lambda message: None) -> PipelineRun:
-    return run_jobs(SYNC_CHAIN, trigger=trigger, say=say, kind=PipelineRun.Kind.SYNC)
+    return run_jobs(with_events(SYNC_CHAIN), trigger=trigger, say=say, kind=PipelineRun.Kind.SYNC)
 
 
 def run_migration(trigger: str, say: Callable[[str], None] = lambda message: None) -> PipelineRun:
-    return run_jobs(MIGRATION_CHAIN, trigger=trigger, say=say, kind=PipelineRun.Kind.MIGRATION)
+    return run_jobs(with_events(MIGRATION_CHAIN), trigger=trigger, say=say, kind=PipelineRun.Kind.MIGRATION)
 
 
 def run_jobs(

@@ -28,5 +28,42 @@ class ShopAdminSite(admin.AdminSite):
     index_title = "Shop administration"
     login_form = BackOfficeAuthenticationForm
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[tuple[str, str, str, object]] = []
+
     def has_permission(self, request) -> bool:
         return may_enter_back_office(request.user)
+
+    def register_page(self, route: str, view, *, name: str, title: str) -> None:
+        """A back-office page that is not a model's (the analytics dashboard), listed on the index.
+
+        `view` decides for itself what a seller may see; the site admits only staff and sellers.
+        """
+        self._pages.append((route, name, title, view))
+
+    def get_urls(self):
+        from django.urls import path
+
+        pages = [path(route, self.admin_view(view), name=name) for route, name, _, view in self._pages]
+        return pages + super().get_urls()
+
+    def get_app_list(self, request, app_label=None):
+        from django.urls import reverse
+
+        apps = super().get_app_list(request, app_label)
+        if self._pages and app_label is None:
+            pages = [
+                {
+                    "name": title,
+                    "object_name": name,
+                    "admin_url": reverse(f"admin:{name}"),
+                    "view_only": True,
+                    "perms": {},
+                }
+                for _, name, title, _ in self._pages
+            ]
+            apps.insert(
+                0, {"name": "Reports", "app_label": "reports", "app_url": pages[0]["admin_url"], "models": pages}
+            )
+        return apps

@@ -147,3 +147,27 @@ def test_the_quality_check_fails_loudly_naming_the_day(warehouse, spark, api_as,
         {"day": today, "orders": {"shop": 1, "warehouse": 1}, "revenue": {"shop": "39.98", "warehouse": "39.99"}}
     ]
     assert PipelineRun.objects.order_by("-pk").first().status == "failed"
+
+
+def test_without_kafka_the_chain_takes_events_from_the_outbox_once(warehouse, spark, api_as, api, shop):
+    from shop.models import OutboxEvent
+
+    buyer = BuyerFactory()
+    assert api.get(f"/api/v1/products/{shop['spoon'].pk}").status_code == 200
+    _buy(api_as, buyer, (shop["spoon"], 4))
+
+    call_command("analytics_run")
+    call_command("analytics_run", "--rebuild")
+
+    assert not OutboxEvent.objects.filter(published_at__isnull=True).exists()
+    stored = warehouse.query("SELECT type, count() AS n FROM raw_events GROUP BY type")
+    assert {row["type"]: int(row["n"]) for row in stored}["product_viewed"] == 1
+    funnel = warehouse.query(
+        "SELECT sum(views) AS seen, sum(cart_adds) AS added, sum(orders) AS bought FROM product_activity_aggregation "
+        f"FINAL WHERE product_id = {shop['spoon'].pk}"
+    )[0]
+    assert (int(funnel["seen"]), int(funnel["added"]), int(funnel["bought"])) == (1, 1, 1)
+    activity = warehouse.query(
+        f"SELECT views, cart_adds, purchases FROM user_activity_aggregation FINAL WHERE user_id = {buyer.pk}"
+    )
+    assert [(int(row["cart_adds"]), int(row["purchases"])) for row in activity] == [(1, 1)]

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        jobs = [options["job"]] if options["job"] else list(pipeline.SYNC_CHAIN)
+        jobs = [options["job"]] if options["job"] else pipeline.with_events(pipeline.SYNC_CHAIN)
         run = pipeline.run_jobs(
             jobs, trigger="command", say=timed_printer(self), options={"rebuild": options["rebuild"]}
         )

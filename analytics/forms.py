@@ -1,0 +1,30 @@
+"""The analytics pages' filters: a date range, a period to group by, a category."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from analytics.selectors import PERIODS
+from catalog.models import Category
+
+MAX_DAYS = 3 * 366
+
+
+class AnalyticsFilterForm(forms.Form):
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    period = forms.ChoiceField(choices=[(name, name.title()) for name in PERIODS], required=False, initial="day")
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False, empty_label="All categories")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.now().date()
+        data["end"] = data.get("end") or today
+        data["start"] = data.get("start") or data["end"] - timedelta(days=29)
+        data["period"] = data.get("period") or "day"
+        if data["start"] > data["end"]:
+            raise forms.ValidationError("The start date is after the end date: swap them or pick another range.")
+        if (data["end"] - data["start"]).days > MAX_DAYS:
+            raise forms.ValidationError(f"Pick a range of at most {MAX_DAYS} days.")
+        return data

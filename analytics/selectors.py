@@ -1,0 +1,176 @@
+"""What the back-office analytics pages show, read from the warehouse's aggregates.
+
+Every function takes a `Scope`: the date range, the period to group by, an
+optional category (with its subcategories) and, for a seller, their own id, so
+a seller's figures never include another seller's sales. The SQL runs on
+ClickHouse 18.16, current ClickHouse and chdb alike; every value put into it is
+an integer or a date this module formatted itself.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from analytics.warehouse import warehouse
+
+PERIODS = {"day": "day", "week": "toMonday(day)", "month": "toStartOfMonth(day)"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: date
+    end: date
+    period: str = "day"
+    category_ids: tuple[int, ...] = ()
+    seller_id: int | None = None
+    # Shown next to the figures, so a reader knows what they are looking at.
+    labels: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def where(self, *, category: bool = True, seller: bool = True) -> str:
+        conditions = [f"day >= toDate('{self.start.isoformat()}')", f"day <= toDate('{self.end.isoformat()}')"]
+        if category and self.category_ids:
+            conditions.append(f"category_id IN ({', '.join(str(int(pk)) for pk in self.category_ids)})")
+        if seller and self.seller_id is not None:
+            conditions.append(f"seller_id = {int(self.seller_id)}")
+        return " AND ".join(conditions)
+
+    @property
+    def bucket(self) -> str:
+        return f"toString({PERIODS[self.period]})"
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.category_ids) or self.seller_id is not None
+
+
+def sales_over_time(scope: Scope) -> list[dict]:
+    """Revenue, orders and average order value per period.
+
+    With no category or seller chosen, orders are counted from the synced orders
+    (each once); narrowed, an order counts once in each category and seller it touched.
+    """
+    store = warehouse()
+    revenue = store.query(
+        f"SELECT {scope.bucket} AS period, toString(sum(revenue)) AS amount, sum(units) AS items, "
+        f"sum(orders) AS order_count FROM daily_sales_aggregation FINAL WHERE {scope.where()} "
+        "GROUP BY period ORDER BY period"
+    )
+    rows = {row["period"]: row for row in revenue}
+    if not scope.narrowed:
+        exact = store.query(
+            f"SELECT {scope.bucket} AS period, count() AS order_count FROM "
+            "(SELECT toDate(created_at) AS day FROM orders FINAL WHERE status != 'cancelled') AS placed "
+            f"WHERE {scope.where(category=False, seller=False)} GROUP BY period"
+        )
+        for row in exact:
+            rows.setdefault(row["period"], {"amount": "0", "items": 0})["order_count"] = row["order_count"]
+    result = []
+    for period in sorted(rows):
+        row = rows[period]
+        amount, orders = Decimal(row.get("amount") or 0), int(row.get("order_count") or 0)
+        result.append(
+            {
+                "period": period,
+                "revenue": _cents(amount),
+                "orders": orders,
+                "units": int(row.get("items") or 0),
+                "average_order_value": _cents(amount / orders) if orders else Decimal("0.00"),
+            }
+        )
+    return result
+
+
+def sales_by_category(scope: Scope) -> list[dict]:
+    from catalog.models import Category
+
+    rows = warehouse().query(
+        "SELECT category_id, toString(sum(revenue)) AS amount, sum(units) AS items, sum(orders) AS order_count "
+        f"FROM daily_sales_aggregation FINAL WHERE {scope.where()} GROUP BY category_id ORDER BY sum(revenue) DESC"
+    )
+    names = dict(Category.objects.filter(pk__in=[row["category_id"] for row in rows]).values_list("pk", "name"))
+    return [
+        {
+            "category": names.get(int(row["category_id"]), f"#{row['category_id']}"),
+            "revenue": _cents(Decimal(row["amount"])),
+            "units": int(row["items"]),
+            "orders": int(row["order_count"]),
+        }
+        for row in rows
+    ]
+
+
+def top_products(scope: Scope, limit: int = 10) -> list[dict]:
+    from catalog.models import Product
+
+    rows = warehouse().query(
+        "SELECT product_id, toString(sum(revenue)) AS amount, sum(units) AS items, sum(views) AS seen "
+        f"FROM product_activity_aggregation FINAL WHERE {scope.where()} "
+        f"GROUP BY product_id HAVING sum(units) > 0 ORDER BY sum(revenue) DESC, product_id LIMIT {int(limit)}"
+    )
+    titles = dict(Product.objects.filter(pk__in=[row["product_id"] for row in rows]).values_list("pk", "title"))
+    return [
+        {
+            "product": titles.get(int(row["product_id"]), f"#{row['product_id']}"),
+            "revenue": _cents(Decimal(row["amount"])),
+            "units": int(row["items"]),
+            "views": int(row["seen"]),
+        }
+        for row in rows
+    ]
+
+
+def top_sellers(scope: Scope, limit: int = 10) -> list[dict]:
+    from accounts.models import SellerProfile
+
+    rows = warehouse().query(
+        "SELECT seller_id, toString(sum(revenue)) AS amount, sum(units) AS items "
+        f"FROM daily_sales_aggregation FINAL WHERE {scope.where()} "
+        f"GROUP BY seller_id ORDER BY sum(revenue) DESC, seller_id LIMIT {int(limit)}"
+    )
+    shops = dict(
+        SellerProfile.objects.filter(user_id__in=[row["seller_id"] for row in rows]).values_list("user_id", "shop_name")
+    )
+    return [
+        {
+            "seller": shops.get(int(row["seller_id"]), f"#{row['seller_id']}"),
+            "revenue": _cents(Decimal(row["amount"])),
+            "units": int(row["items"]),
+        }
+        for row in rows
+    ]
+
+
+def funnel(scope: Scope) -> list[dict]:
+    """Product views → cart additions → purchases, with each step's rate from the one before."""
+    rows = warehouse().query(
+        "SELECT sum(views) AS seen, sum(cart_adds) AS added, sum(orders) AS bought "
+        f"FROM product_activity_aggregation FINAL WHERE {scope.where()}"
+    )
+    row = rows[0] if rows else {}
+    steps = [
+        ("Product views", int(row.get("seen") or 0)),
+        ("Added to cart", int(row.get("added") or 0)),
+        ("Purchased", int(row.get("bought") or 0)),
+    ]
+    result, previous = [], None
+    for name, count in steps:
+        rate = None if previous is None else (round(100 * count / previous, 1) if previous else 0.0)
+        result.append({"step": name, "count": count, "rate_from_previous_percent": rate})
+        previous = count
+    return result
+
+
+def active_users(scope: Scope) -> list[dict]:
+    """Signed-in shoppers with any activity per period (the whole shop's; staff only)."""
+    rows = warehouse().query(
+        f"SELECT {scope.bucket} AS period, uniqExact(user_id) AS people, sum(purchases) AS bought "
+        f"FROM user_activity_aggregation FINAL WHERE {scope.where(category=False, seller=False)} AND user_id != 0 "
+        "GROUP BY period ORDER BY period"
+    )
+    return [
+        {"period": row["period"], "active_users": int(row["people"]), "purchases": int(row["bought"])} for row in rows
+    ]
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(Decimal("0.01"))

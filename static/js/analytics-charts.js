@@ -1,0 +1,57 @@
+// Draws the back-office analytics charts from the JSON the page embeds
+// (#analytics-data); the tables under each chart carry the same numbers
+// without JavaScript.
+(function () {
+  "use strict";
+  var source = document.getElementById("analytics-data");
+  if (!source || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+
+  function column(rows, name) { return rows.map(function (row) { return Number(row[name]); }); }
+  function labels(rows, name) { return rows.map(function (row) { return row[name]; }); }
+  function draw(key, config) {
+    var canvas = document.getElementById("chart-" + key);
+    if (canvas && data[key] && data[key].length) { new Chart(canvas, config); }
+  }
+  var money = { beginAtZero: true, ticks: { callback: function (value) { return value.toLocaleString(); } } };
+
+  var sales = data.sales_over_time || [];
+  draw("sales_over_time", {
+    type: "line",
+    data: {
+      labels: labels(sales, "period"),
+      datasets: [
+        { label: "Revenue", data: column(sales, "revenue"), yAxisID: "revenue", tension: 0.2 },
+        { label: "Orders", data: column(sales, "orders"), yAxisID: "orders", tension: 0.2 },
+        { label: "Average order value", data: column(sales, "average_order_value"), yAxisID: "revenue", borderDash: [4, 4] }
+      ]
+    },
+    options: { scales: { revenue: money, orders: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } } } }
+  });
+
+  function bars(key, labelName, valueName, title, horizontal) {
+    var rows = data[key] || [];
+    draw(key, {
+      type: "bar",
+      data: { labels: labels(rows, labelName), datasets: [{ label: title, data: column(rows, valueName) }] },
+      options: { indexAxis: horizontal ? "y" : "x", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true } } }
+    });
+  }
+  bars("sales_by_category", "category", "revenue", "Revenue", false);
+  bars("top_products", "product", "revenue", "Revenue", true);
+  bars("top_sellers", "seller", "revenue", "Revenue", true);
+  bars("funnel", "step", "count", "Count", false);
+
+  var active = data.active_users || [];
+  draw("active_users", {
+    type: "line",
+    data: {
+      labels: labels(active, "period"),
+      datasets: [
+        { label: "Active users", data: column(active, "active_users") },
+        { label: "Purchases", data: column(active, "purchases") }
+      ]
+    },
+    options: { scales: { y: { beginAtZero: true } } }
+  });
+}());
