@@ -28,11 +28,13 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(VENV)/bin
 
 run: $(VENV)/.base-installed
 	@if [ -n "$(STACK)" ]; then scripts/stack up; fi
+	@scripts/stack spark || echo "Spark's JDBC drivers could not be fetched: the analytics pages will stay empty."
 	@set -a; if [ -n "$(STACK)" ]; then . ./.env.stack; fi; set +a; \
 	export DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo && \
 	$(PY) manage.py analytics_schema >/dev/null && \
+	{ $(PY) manage.py analytics_run || echo "The analytics run failed (above); the site still works."; } && \
 	if [ -n "$$CELERY_BROKER_URL" ]; then \
 		$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 & \
 	fi; \

@@ -55,3 +55,15 @@ def test_with_a_search_engine_the_demo_catalogue_is_indexed(search_index):
 
     assert search_index.count(index=search_engine.index_name("products"))["count"] == Product.objects.count() == 30
     assert search_index.count(index=search_engine.index_name("sellers"))["count"] == 4
+
+
+def test_demo_orders_spread_over_weeks_with_the_views_that_led_to_them():
+    from shop.models import OutboxEvent
+
+    call_command("seed_demo", *SMALL, stdout=StringIO())
+
+    days = {order.created_at.date() for order in Order.objects.all()}
+    assert len(days) > 1
+    assert OutboxEvent.objects.filter(type="product_viewed").count() >= 2 * Order.objects.count()
+    oldest_view = OutboxEvent.objects.filter(type="product_viewed").order_by("occurred_at").first()
+    assert oldest_view.occurred_at.date() == min(days)

@@ -6,10 +6,12 @@ obey the same rules (stock, verified purchases, ratings) as real ones.
 """
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
@@ -23,8 +25,9 @@ from orders.services import change_status, place_order
 from orders.status import OrderStatus
 from reviews.models import Review
 from reviews.services import post_review
-from shop import search_engine
+from shop import events, search_engine
 from shop.errors import DomainError
+from shop.models import OutboxEvent
 
 DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105  (printed for demo logins on purpose)
 ADMIN_EMAIL = "admin@example.com"
@@ -178,13 +181,32 @@ class Command(BaseCommand):
             buyer = buyers[n % len(buyers)]
             try:
                 with transaction.atomic():
+                    first_event = OutboxEvent.objects.order_by("-position").values_list("position", flat=True).first()
+                    for pk in rng.sample(products, k=min(len(products), rng.randint(2, 6))):
+                        product = Product.objects.get(pk=pk)
+                        events.record(
+                            "product_viewed",
+                            user=buyer,
+                            product_id=pk,
+                            seller_id=product.seller_id,
+                            category_id=product.category_id,
+                        )
                     cart = user_cart(buyer)
                     for pk in rng.sample(products, k=min(len(products), rng.randint(1, 3))):
                         add_to_cart(cart, Product.objects.get(pk=pk), rng.randint(1, 2))
                     order, _ = place_order(buyer, shipping_name=buyer.first_name, shipping_address="1 Demo Street")
                     self._advance(order, rng.choice(statuses), staff)
+                    self._backdate(order, first_event or 0, rng)
             except DomainError:
                 continue  # a demo product sold out: skip this order
+
+    @staticmethod
+    def _backdate(order: Order, after_event: int, rng) -> None:
+        """Spread demo orders (and the events that led to them) over the last 60 days, for the charts."""
+        moment = timezone.now() - timedelta(days=rng.randint(0, 59), minutes=rng.randint(0, 24 * 60 - 1))
+        # updated_at stays now: the incremental sync must still see the row as new.
+        Order.objects.filter(pk=order.pk).update(created_at=moment)
+        OutboxEvent.objects.filter(position__gt=after_event).update(occurred_at=moment)
 
     @staticmethod
     def _advance(order: Order, target: str, staff: User) -> None:
