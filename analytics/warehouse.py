@@ -61,7 +61,18 @@ def _embedded_session(path: str):
     """chdb runs one embedded server per process, on one path."""
     from chdb import session
 
-    return session.Session(path)
+    try:
+        return session.Session(path)
+    except RuntimeError as error:
+        raise WarehouseBusy(
+            f"The embedded warehouse in {path} is open in another process (the web server?). Stop that "
+            "process, start the run from the admin (Pipeline runs → Run the sync chain now), or set "
+            f"CLICKHOUSE_URL to a ClickHouse server. ({error})"
+        ) from error
+
+
+class WarehouseBusy(RuntimeError):
+    """chdb keeps one process per data folder."""
 
 
 class EmbeddedWarehouse:

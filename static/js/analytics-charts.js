@@ -13,7 +13,9 @@
     var canvas = document.getElementById("chart-" + key);
     if (canvas && data[key] && data[key].length) { new Chart(canvas, config); }
   }
-  var money = { beginAtZero: true, ticks: { callback: function (value) { return value.toLocaleString(); } } };
+  var money = { type: "linear", position: "left", beginAtZero: true,
+    title: { display: true, text: "Revenue" },
+    ticks: { callback: function (value) { return value.toLocaleString(); } } };
 
   var sales = data.sales_over_time || [];
   draw("sales_over_time", {
@@ -26,7 +28,8 @@
         { label: "Average order value", data: column(sales, "average_order_value"), yAxisID: "revenue", borderDash: [4, 4] }
       ]
     },
-    options: { scales: { revenue: money, orders: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } } } }
+    options: { scales: { revenue: money, orders: { type: "linear", position: "right", beginAtZero: true,
+      title: { display: true, text: "Orders" }, ticks: { precision: 0 }, grid: { drawOnChartArea: false } } } }
   });
 
   function bars(key, labelName, valueName, title, horizontal) {
