@@ -57,7 +57,8 @@ stack:
 	scripts/stack up
 
 bench: $(VENV)/.dev-installed
-	scripts/stack up postgres search
+	scripts/stack up postgres search kafka clickhouse
+	scripts/stack spark
 	@set -a; . ./.env.stack; set +a; set -o pipefail; $(PY) -m bench.run | tee bench-results.md
 
 lint: $(VENV)/.dev-installed

@@ -94,8 +94,14 @@ def _run_job(run: PipelineRun, job: str, context, say: Callable[[str], None]) ->
 
     record = JobRun.objects.create(run=run, job=job)
     say(f"{job}: started")
+    module = job_module(job)
+    spark_start = None
     try:
-        result = job_module(job).run(context)
+        if getattr(module, "USES_SPARK", False) and context.spark_start_seconds is None:
+            context.spark  # noqa: B018 (started before the clock, so a job's time is its own work)
+            spark_start = round(context.spark_start_seconds, 1)
+            record.started_at = timezone.now()
+        result = module.run(context)
     except DataQualityError as error:
         record.details = {"differences": error.differences}
         return _fail(run, record, str(error), say)
@@ -103,6 +109,8 @@ def _run_job(run: PipelineRun, job: str, context, say: Callable[[str], None]) ->
         record.details = {"traceback": traceback.format_exc()[-4000:]}
         return _fail(run, record, _describe(error), say)
     record.rows, record.details = result.rows, result.details
+    if spark_start is not None:
+        record.details = {**record.details, "spark_start_seconds": spark_start}
     _finish(record, PipelineRun.Status.SUCCEEDED)
     seconds = (record.finished_at - record.started_at).total_seconds()
     say(f"{job}: done in {seconds:.1f} s, rows {sum(result.rows.values())} {result.rows or ''}".rstrip())
@@ -118,9 +126,8 @@ def _fail(run: PipelineRun, record: JobRun, message: str, say: Callable[[str], N
 
 def _finish(record, status: str, error: str = "") -> None:
     record.status, record.error, record.finished_at = status, error, timezone.now()
-    record.save(
-        update_fields=["status", "error", "finished_at", *(["rows", "details"] if isinstance(record, JobRun) else [])]
-    )
+    extra = ["rows", "details", "started_at"] if isinstance(record, JobRun) else []
+    record.save(update_fields=["status", "error", "finished_at", *extra])
 
 
 def _acquire(run: PipelineRun) -> bool:

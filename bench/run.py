@@ -1,11 +1,11 @@
 """`make bench`: every benchmark, each printing a Markdown table for docs/benchmarks.md.
 
-BENCH_ONLY=catalogue or BENCH_ONLY=search runs one of them.
+BENCH_ONLY=catalogue, search or pipeline runs one of them.
 """
 
 import os
 
-from bench import catalogue, search
+from bench import catalogue, pipeline, search
 
 
 def main() -> None:
@@ -14,6 +14,8 @@ def main() -> None:
         catalogue.run()
     if only in ("", "search"):
         search.run()
+    if only in ("", "pipeline"):
+        pipeline.run()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ class JobContext:
     # Asked for by the caller: {"rebuild": True} makes data_aggregation recompute every day.
     options: dict = field(default_factory=dict)
     _spark: object = None
+    spark_start_seconds: float | None = None
 
     @property
     def spark(self):
@@ -25,7 +26,9 @@ class JobContext:
             if self.start_spark is None:
                 raise RuntimeError("this job context has no Spark")
             self.say("starting Spark")
+            started = time.monotonic()
             self._spark = self.start_spark()
+            self.spark_start_seconds = time.monotonic() - started
         return self._spark
 
     def close(self) -> None:

@@ -1,11 +1,14 @@
 """Builds the aggregates the back-office reads, for every day that has new facts or events.
 
-`daily_sales_aggregation` (day × category × seller), `user_activity_aggregation`
-(day × user) and `product_activity_aggregation` (day × product) are computed by
+`daily_sales_aggregation` (day × category × seller), `daily_orders_aggregation`
+(day), `user_activity_aggregation` (day × user) and `product_activity_aggregation`
+(day × product) are computed by
 the warehouse itself, from the synced facts and the raw events, with one INSERT …
 SELECT each: the rows never leave ClickHouse. A day is recomputed whole and its
 new rows carry this run's version, so re-running gives the same numbers and a
-cancelled order drops out of its day's revenue.
+cancelled order drops out of its day's revenue. Readers take each day's newest
+version (analytics.selectors.latest), which is cheaper than FINAL and also drops
+a group that no longer exists.
 
 The days to recompute: those of orders and lines written since the last
 aggregation (by version), and those of events received since then (with a
@@ -122,7 +125,13 @@ def statements(days: list[str], version: int) -> dict[str, str]:
         ") AS activity WHERE product_id != 0 GROUP BY day, product_id) AS totals "
         "ALL LEFT JOIN (SELECT product_id, seller_id, category_id FROM products FINAL) AS catalogue USING product_id"
     )
+    daily_orders = (
+        "INSERT INTO daily_orders_aggregation (day, orders, revenue, version) "
+        f"SELECT toDate(created_at) AS day, countIf({NOT_CANCELLED}), sumIf(total, {NOT_CANCELLED}), {version} "
+        f"FROM orders FINAL WHERE {_within('created_at', days)} GROUP BY day"
+    )
     return {
+        "daily_orders_aggregation": daily_orders,
         "daily_sales_aggregation": daily_sales,
         "user_activity_aggregation": user_activity,
         "product_activity_aggregation": product_activity,

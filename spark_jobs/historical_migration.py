@@ -13,6 +13,7 @@ from spark_jobs.shop_tables import TABLES, copy
 from spark_jobs.source import dialect
 
 NAME = "historical_migration"
+USES_SPARK = True
 
 
 def run(context: JobContext) -> JobResult:

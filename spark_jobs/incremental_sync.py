@@ -18,6 +18,7 @@ from spark_jobs.shop_tables import TABLES, copy
 from spark_jobs.source import dialect
 
 NAME = "incremental_sync"
+USES_SPARK = True
 
 
 def run(context: JobContext) -> JobResult:
@@ -30,7 +31,7 @@ def run(context: JobContext) -> JobResult:
         since = dialect().timestamp(mark.value - timedelta(seconds=settings.ANALYTICS_SYNC_OVERLAP_SECONDS))
     rows = {}
     for table in TABLES:
-        rows[table.name] = copy(context, table, dialect(), since=since)
+        rows[table.name] = copy(context, table, dialect(), since=since, partitions=settings.SPARK_JDBC_PARTITIONS)
         context.say(f"{table.name}: {rows[table.name]} rows")
     previous = mark.value
     mark.value, mark.version = started, context.version

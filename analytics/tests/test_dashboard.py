@@ -183,3 +183,23 @@ def test_a_date_range_defaults_to_the_last_thirty_days(client, staff, figures):
     scope = client.get(URL).context["scope"]
 
     assert (scope.end - scope.start).days == 29 and scope.end == timezone.now().date()
+
+
+def test_rows_left_by_an_older_aggregation_of_a_day_are_not_shown(client, staff, figures, warehouse):
+    gone = CategoryFactory(name="Discontinued")
+    stale = {
+        "day": figures["today"],
+        "category_id": gone.pk,
+        "seller_id": staff.pk,
+        "orders": 9,
+        "units": 9,
+        "revenue": Decimal("999.00"),
+        "average_order_value": Decimal("111.00"),
+        "version": 0,  # an earlier run wrote it; the newest run of that day no longer has the group
+    }
+    warehouse.insert("daily_sales_aggregation", [stale])
+    client.force_login(staff)
+
+    categories = client.get(URL).context["tables"]["sales_by_category"]["rows"]
+
+    assert [row["category"] for row in categories] == ["Kitchen"]

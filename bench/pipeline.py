@@ -1,0 +1,305 @@
+"""The analytics pipeline benchmark: relay, consumer, sync, aggregation, dashboard.
+
+On the real PostgreSQL, Kafka and ClickHouse 18.16 that `scripts/stack` starts,
+with Spark in local mode. Loads BENCH_ORDER_LINES order lines (1M by default, four
+per order, over a year) straight into a database of its own, then measures:
+
+- the floor: `COPY (SELECT …) TO STDOUT | clickhouse-client INSERT … FORMAT TSV`
+  of the same orders and lines, the plainest way to move those rows;
+- the first incremental sync (every row is new), the aggregation of every day,
+  and a second sync after 1% of the orders changed status (the hourly case);
+- the relay (outbox → Kafka) and the consumer (Kafka → ClickHouse) in events/s;
+- the dashboard's latency, as staff and as a seller, over BENCH_RAW_EVENTS raw
+  events (10M by default) and their aggregates.
+"""
+
+import os
+import platform
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from bench.common import ROOT, ensure_database, environment, log, manage
+
+LINES = int(os.environ.get("BENCH_ORDER_LINES", "1000000"))
+RAW_EVENTS = int(os.environ.get("BENCH_RAW_EVENTS", "10000000"))
+RELAY_EVENTS = int(os.environ.get("BENCH_RELAY_EVENTS", "100000"))
+WAREHOUSE_DATABASE = "bench_pipeline"
+
+
+def run() -> None:
+    env = _environment()
+    ensure_database(env["DATABASE_URL"])
+    log("pipeline: migrating and loading the catalogue")
+    manage(env, "migrate", "-v0")
+    manage(env, "seed_demo", "--products", "1000", "--orders", "0", "--reviews", "0", "-v0")
+    shop = _connect(env)
+    _reset(shop, env)
+    manage(env, "analytics_schema")
+    log(f"pipeline: generating {LINES:,} order lines")
+    _generate_orders(shop, LINES)
+
+    figures: list[tuple[str, str, str]] = []
+    floor = _floor(env)
+    figures.append(
+        ("floor: psql COPY → clickhouse-client (orders + lines)", f"{floor:.1f} s", _rate(LINES * 1.25, floor))
+    )
+
+    log("pipeline: first incremental sync (every row is new)")
+    wall = _timed(lambda: manage(env, "analytics_run", "--job", "incremental_sync"))
+    sync = _job(shop, "incremental_sync")
+    figures.append(
+        ("incremental sync, all rows (job)", f"{sync['seconds']:.1f} s", _rate(sync["rows"], sync["seconds"]))
+    )
+    figures.append(("incremental sync, all rows (command, with Spark start)", f"{wall:.1f} s", ""))
+    figures.append(("ratio: floor / sync", f"{floor / sync['seconds']:.2f}×", ""))
+
+    log("pipeline: aggregation of every day")
+    manage(env, "analytics_run", "--job", "data_aggregation", "--rebuild")
+    aggregation = _job(shop, "data_aggregation")
+    figures.append(("aggregation, every day (3 aggregates)", f"{aggregation['seconds']:.1f} s", ""))
+
+    log("pipeline: hourly chain after 1% of the orders changed")
+    with shop.cursor() as cursor:
+        cursor.execute(
+            "UPDATE orders_order SET status = 'cancelled', updated_at = now() WHERE id % 100 = 0 AND status = 'placed'"
+        )
+    shop.commit()
+    manage(env, "analytics_run")
+    for job in ("incremental_sync", "data_aggregation", "data_quality_check"):
+        done = _job(shop, job)
+        figures.append((f"hourly chain: {job}", f"{done['seconds']:.1f} s", f"{done['rows']:,} rows"))
+
+    figures += _events(env, shop)
+    figures += _dashboard(env)
+    _print(figures)
+
+
+def _environment() -> dict:
+    env = environment("shop_bench_pipeline", keep=("CLICKHOUSE_URL", "KAFKA_BOOTSTRAP_SERVERS"))
+    if not env.get("CLICKHOUSE_URL") or not env.get("KAFKA_BOOTSTRAP_SERVERS"):
+        sys.exit("the pipeline benchmark needs ClickHouse and Kafka (scripts/stack up clickhouse kafka)")
+    env["CLICKHOUSE_URL"] = env["CLICKHOUSE_URL"].rsplit("/", 1)[0] + f"/{WAREHOUSE_DATABASE}"
+    env["KAFKA_EVENTS_TOPIC"] = f"bench-events-{uuid.uuid4().hex[:8]}"
+    env["EVENTS_CONSUMER_GROUP"] = f"bench-{uuid.uuid4().hex[:8]}"
+    env["SPARK_JDBC_PARTITIONS"] = env.get("SPARK_JDBC_PARTITIONS", "4")
+    return env
+
+
+def _connect(env: dict):
+    import psycopg
+
+    return psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://", 1))
+
+
+def _clickhouse(env: dict, *, database: str | None = WAREHOUSE_DATABASE):
+    from clickhouse_driver import Client
+
+    parts = urlsplit(env["CLICKHOUSE_URL"])
+    return Client(
+        host=parts.hostname, port=parts.port or 9000, database=database or "default", send_receive_timeout=600
+    )
+
+
+def _reset(shop, env: dict) -> None:
+    _clickhouse(env, database=None).execute(f"DROP DATABASE IF EXISTS {WAREHOUSE_DATABASE}")
+    with shop.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE orders_orderline, orders_orderstatuschange, orders_order, shop_outboxevent, "
+            "analytics_jobrun, analytics_watermark, analytics_pipelinelock, analytics_pipelinerun CASCADE"
+        )
+    shop.commit()
+
+
+def _generate_orders(shop, lines: int) -> None:
+    """Four lines per order, over the last year, a quarter of the orders still placed."""
+    orders = lines // 4
+    with shop.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_buyers AS "
+            "SELECT (row_number() OVER (ORDER BY id)) - 1 AS k, id FROM accounts_user WHERE role = 'buyer'"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE bench_products AS SELECT (row_number() OVER (ORDER BY id)) - 1 AS k, id, seller_id, "
+            "title, price FROM catalog_product"
+        )
+        cursor.execute("SELECT (SELECT count(*) FROM bench_buyers), (SELECT count(*) FROM bench_products)")
+        buyers, products = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO orders_order (id, status, total, currency, shipping_name, shipping_address, created_at, "
+            "updated_at, buyer_id) SELECT n, (ARRAY['placed','paid','shipped','delivered'])[1 + n %% 4], 0, 'USD', "
+            "'Bench', '1 Bench Street', now() - (n %% 365) * interval '1 day' - (n %% 1440) * interval '1 minute', "
+            "now() - interval '1 hour', b.id FROM generate_series(1, %s) AS n JOIN bench_buyers b ON b.k = n %% %s",
+            [orders, buyers],
+        )
+        cursor.execute(
+            "INSERT INTO orders_orderline "
+            "(id, title, unit_price, quantity, line_total, order_id, product_id, seller_id) "
+            "SELECT n, p.title, p.price, 1 + n %% 3, p.price * (1 + n %% 3), 1 + (n - 1) / 4, p.id, p.seller_id "
+            "FROM generate_series(1, %s) AS n JOIN bench_products p ON p.k = n %% %s",
+            [orders * 4, products],
+        )
+        cursor.execute(
+            "UPDATE orders_order o SET total = s.total FROM (SELECT order_id, sum(line_total) AS total "
+            "FROM orders_orderline GROUP BY order_id) s WHERE s.order_id = o.id"
+        )
+        for table in ("orders_order", "orders_orderline"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        cursor.execute("ANALYZE orders_order; ANALYZE orders_orderline")
+    shop.commit()
+
+
+FLOOR_TABLES = {
+    "floor_orders": (
+        "order_id UInt64, buyer_id UInt64, status String, total Decimal(14, 2), currency String, "
+        "created_at DateTime, updated_at DateTime",
+        "SELECT id, buyer_id, status, total, currency, "
+        "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
+        "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM orders_order",
+    ),
+    "floor_order_lines": (
+        "line_id UInt64, order_id UInt64, product_id UInt64, seller_id UInt64, category_id UInt64, title String, "
+        "unit_price Decimal(12, 2), quantity UInt32, line_total Decimal(14, 2), order_created_at DateTime",
+        "SELECT l.id, l.order_id, COALESCE(l.product_id, 0), COALESCE(l.seller_id, 0), COALESCE(p.category_id, 0), "
+        "l.title, l.unit_price, l.quantity, l.line_total, "
+        "to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM orders_orderline l "
+        "JOIN orders_order o ON o.id = l.order_id LEFT JOIN catalog_product p ON p.id = l.product_id",
+    ),
+}
+
+
+def _floor(env: dict) -> float:
+    """The same rows moved by the plainest tools: psql's COPY piped into clickhouse-client."""
+    parts = urlsplit(env["CLICKHOUSE_URL"])
+    database = urlsplit(env["DATABASE_URL"])
+    store = _clickhouse(env)
+    started = time.monotonic()
+    for table, (columns, select) in FLOOR_TABLES.items():
+        store.execute(f"DROP TABLE IF EXISTS {table}")
+        store.execute(f"CREATE TABLE {table} ({columns}) ENGINE = MergeTree ORDER BY tuple()")
+        copy = subprocess.Popen(
+            [
+                "psql",
+                "-X",
+                "-q",
+                "-h",
+                database.hostname,
+                "-U",
+                database.username,
+                "-d",
+                database.path.lstrip("/"),
+                "-c",
+                f"COPY ({select}) TO STDOUT",
+            ],
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PGPASSWORD": database.password or ""},
+        )
+        subprocess.run(
+            [
+                "clickhouse-client",
+                "--host",
+                parts.hostname,
+                "--port",
+                str(parts.port),
+                "--database",
+                WAREHOUSE_DATABASE,
+                "--query",
+                f"INSERT INTO {table} FORMAT TabSeparated",
+            ],
+            stdin=copy.stdout,
+            check=True,
+        )
+        copy.stdout.close()
+        if copy.wait() != 0:
+            raise RuntimeError(f"psql COPY for {table} failed")
+    return time.monotonic() - started
+
+
+def _job(shop, name: str) -> dict:
+    with shop.cursor() as cursor:
+        cursor.execute(
+            "SELECT extract(epoch FROM finished_at - started_at), rows FROM analytics_jobrun "
+            "WHERE job = %s AND status = 'succeeded' ORDER BY id DESC LIMIT 1",
+            [name],
+        )
+        seconds, rows = cursor.fetchone()
+    shop.commit()
+    return {"seconds": float(seconds), "rows": sum((rows or {}).values())}
+
+
+def _events(env: dict, shop) -> list[tuple[str, str, str]]:
+    log(f"pipeline: relay and consumer, {RELAY_EVENTS:,} events")
+    with shop.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO shop_outboxevent "
+            "(event_id, type, version, occurred_at, user_id, session_key, payload, attempts) "
+            "SELECT gen_random_uuid(), 'product_viewed', 1, now() - (n %% 30) * interval '1 day', 1 + n %% 500, '', "
+            "jsonb_build_object('product_id', 1 + n %% 1000, 'seller_id', 1, 'category_id', 1), 0 "
+            "FROM generate_series(1, %s) AS n",
+            [RELAY_EVENTS],
+        )
+    shop.commit()
+    relay = _timed(lambda: manage(env, "relay_events", "--batch-size", "5000"))
+    consume = _timed(lambda: manage(env, "consume_events", "--idle", "3"))
+    consume -= 3  # the quiet seconds it waits before stopping
+    return [
+        ("relay: outbox → Kafka", f"{relay:.1f} s", _rate(RELAY_EVENTS, relay, "events")),
+        ("consumer: Kafka → ClickHouse raw_events", f"{consume:.1f} s", _rate(RELAY_EVENTS, consume, "events")),
+    ]
+
+
+def _dashboard(env: dict) -> list[tuple[str, str, str]]:
+    log(f"pipeline: {RAW_EVENTS:,} raw events, their aggregates, the dashboard")
+    store = _clickhouse(env)
+    store.execute(
+        "INSERT INTO raw_events (event_id, type, version, occurred_at, user_id, session, payload, received_at) "
+        "SELECT generateUUIDv4(), "
+        "['product_viewed', 'product_viewed', 'cart_item_added', 'search_performed'][1 + number % 4], "
+        "1, toDateTime(now() - 86400 * (number % 365) - number % 86400), number % 10000, '', "
+        "concat('{\"product_id\":', toString(1 + number % 1000), '}'), now() "
+        f"FROM numbers({int(RAW_EVENTS)})"
+    )
+    started = time.monotonic()
+    manage(env, "analytics_run", "--job", "data_aggregation", "--rebuild")
+    aggregation = time.monotonic() - started
+    probe = (
+        subprocess.run(
+            [sys.executable, "-m", "bench.dashboard_probe"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
+    figures = [(f"aggregation of every day over {RAW_EVENTS:,} raw events (command)", f"{aggregation:.1f} s", "")]
+    for line in probe:
+        who, p50, p95 = line.split()
+        figures.append(
+            (f"dashboard page, {who} (a year, by day)", f"p50 {float(p50):.0f} ms", f"p95 {float(p95):.0f} ms")
+        )
+    return figures
+
+
+def _timed(action) -> float:
+    started = time.monotonic()
+    action()
+    return time.monotonic() - started
+
+
+def _rate(count: float, seconds: float, unit: str = "rows") -> str:
+    return f"{count / seconds:,.0f} {unit}/s" if seconds > 0 else ""
+
+
+def _print(figures: list[tuple[str, str, str]]) -> None:
+    print("\n## Pipeline\n")
+    print(f"Machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
+    print(f"{LINES:,} order lines ({LINES // 4:,} orders) on PostgreSQL · ClickHouse 18.16 · Spark local[*]\n")
+    print("| step | time | rate |")
+    print("|---|---:|---:|")
+    for name, spent, rate in figures:
+        print(f"| {name} | {spent} | {rate} |")
