@@ -49,6 +49,7 @@ test: $(VENV)/.dev-installed lint
 	scripts/stack up postgres redis s3 search kafka clickhouse
 	scripts/stack browser
 	scripts/stack spark
+	scripts/stack tools
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
 	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
 	$(PY) -m pytest -m drill -n 0 $(PYTEST_ARGS)

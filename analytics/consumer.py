@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 
 from analytics.warehouse import warehouse
+from shop import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ def consume_batch(consumer, *, max_messages: int = 1000, timeout: float = 1.0) -
     warehouse().insert("raw_events", new)
     consumer.commit(asynchronous=False)  # only now: the batch is stored
     result.stored = len(new)
+    metrics.EVENTS_CONSUMED.inc(len(new))
     result.duplicates = len(messages) - result.malformed - len(new)
     return result
 
@@ -130,3 +132,22 @@ def drain(consumer, *, idle_seconds: float = 3.0, max_messages: int = 1000, join
         elif consumer.assignment() or time.monotonic() > deadline:
             idle += 1.0
     return total
+
+
+def consumer_lag(timeout: float = 2.0) -> int:
+    """Events on the topic that the warehouse consumer group has not committed yet (all partitions)."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    reader = Consumer({**consumer_config(), "enable.auto.commit": False})
+    try:
+        topic = settings.KAFKA_EVENTS_TOPIC
+        metadata = reader.list_topics(topic, timeout=timeout)
+        partitions = [TopicPartition(topic, number) for number in metadata.topics[topic].partitions]
+        lag = 0
+        for committed in reader.committed(partitions, timeout=timeout):
+            low, high = reader.get_watermark_offsets(committed, timeout=timeout)
+            position = committed.offset if committed.offset >= 0 else low
+            lag += max(0, high - position)
+        return lag
+    finally:
+        reader.close()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cart.models import Cart, CartItem
 from catalog.models import Product
-from shop import events
+from shop import events, metrics
 from shop.errors import Conflict, DomainError
 
 SESSION_KEY = "cart_id"
@@ -65,6 +65,7 @@ def add_to_cart(cart: Cart, product: Product, quantity: int = 1) -> CartItem:
         item.save(update_fields=["quantity"])
     cart.save(update_fields=["updated_at"])
     _record(cart, "cart_item_added", product, quantity)
+    transaction.on_commit(lambda: metrics.CART_ADDITIONS.inc(quantity), robust=True)
     return item
 
 

@@ -15,7 +15,7 @@ from catalog.models import Product, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from orders.models import Order, OrderLine, OrderStatusChange
 from orders.status import BUYER_CANCELLABLE, OrderStatus, can_transition, next_statuses
-from shop import events
+from shop import events, metrics
 from shop.errors import Conflict, DomainError, Forbidden
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
@@ -40,7 +40,10 @@ def place_order(
     even when both arrive at once: the unique key lets exactly one insert win.
     """
     if idempotency_key is not None and not (0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH):
-        raise DomainError(f"The Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters long.")
+        raise DomainError(
+            f"The Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters long.",
+            reason="bad_idempotency_key",
+        )
     existing = _existing_order(buyer, idempotency_key)
     if existing is not None:
         return existing, False
@@ -52,14 +55,26 @@ def place_order(
         if existing is None:
             raise
         return existing, False
+    except DomainError as error:
+        metrics.checkout_failed(error.reason)
+        raise
+    transaction.on_commit(lambda: _count_placed(order), robust=True)
     return order, True
+
+
+def _count_placed(order: Order) -> None:
+    lines = list(order.lines.all())
+    categories = dict(
+        Product.objects.filter(pk__in=[line.product_id for line in lines]).values_list("pk", "category__name")
+    )
+    metrics.order_placed(order, lines, categories)
 
 
 def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shipping_address: str) -> Order:
     cart = Cart.objects.select_for_update().filter(user=buyer).first()
     items = list(CartItem.objects.filter(cart=cart).order_by("product_id")) if cart else []
     if not items:
-        raise DomainError("Your cart is empty: add products before checking out.")
+        raise DomainError("Your cart is empty: add products before checking out.", reason="empty_cart")
 
     # Claim the idempotency key first, so a concurrent twin fails fast on it.
     order = Order.objects.create(
@@ -73,10 +88,10 @@ def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shippin
     for item in items:
         product = products[item.product_id]
         if not product.is_active:
-            raise Conflict(f"{product.title} is no longer on sale; remove it from your cart.")
+            raise Conflict(f"{product.title} is no longer on sale; remove it from your cart.", reason="not_on_sale")
         if item.quantity > product.stock:
             left = f"only {product.stock} left" if product.stock else "sold out"
-            raise Conflict(f"{product.title} is {left}; you asked for {item.quantity}.")
+            raise Conflict(f"{product.title} is {left}; you asked for {item.quantity}.", reason="out_of_stock")
         Product.objects.filter(pk=product.pk).update(stock=F("stock") - item.quantity)
         line_total = product.price * item.quantity
         total += line_total

@@ -9,10 +9,12 @@ class DomainError(Exception):
     status_code = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, reason: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        # A short machine name for metrics (checkout failures by reason); the code otherwise.
+        self.reason = reason or self.code
 
 
 class NotFound(DomainError):

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from shop import kafka
+from shop import kafka, metrics
 from shop.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ def relay_batch(producer=None, *, batch_size: int = 1000, topic: str | None = No
         producer.flush(settings.KAFKA_DELIVERY_TIMEOUT_MS / 1000 + 5)
         if delivered:
             OutboxEvent.objects.filter(position__in=delivered).update(published_at=timezone.now())
+            metrics.EVENTS_RELAYED.inc(len(delivered))
         undelivered = [event.position for event in events if event.position not in set(delivered)]
         if undelivered:
             OutboxEvent.objects.filter(position__in=undelivered).update(attempts=F("attempts") + 1)

@@ -33,7 +33,14 @@ def wait_until_ready(base: str, seconds: float = 60) -> None:
 
 @contextlib.contextmanager
 def gunicorn(
-    wsgi: str, env: dict, *, workers: int, threads: int = 1, port: int | None = None, errors: list | None = None
+    wsgi: str,
+    env: dict,
+    *,
+    workers: int,
+    threads: int = 1,
+    port: int | None = None,
+    errors: list | None = None,
+    config: str | None = None,
 ) -> Iterator[str]:
     """Serve `wsgi` on loopback until the block ends; yields the base URL.
 
@@ -41,6 +48,8 @@ def gunicorn(
     """
     port = port or free_port()
     command = [sys.executable, "-m", "gunicorn", wsgi, "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+    if config:
+        command += ["-c", config]
     server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
         [*command, "--threads", str(threads)],
         env=env,

@@ -1,6 +1,6 @@
 """Site shell: the home page and health checks."""
 
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from catalog import selectors as catalog_selectors
@@ -31,3 +31,14 @@ def health_ready(request):
     if failed:
         return JsonResponse({"status": "unavailable", "failed": failed, "checks": verdicts}, status=503)
     return JsonResponse({"status": "ok", "checks": verdicts})
+
+
+def metrics(request):
+    """Prometheus's scrape: for the networks in METRICS_ALLOWED_NETWORKS or a bearer METRICS_TOKEN; 404 otherwise."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from shop.metrics import may_scrape, registry_for_scrape
+
+    if not may_scrape(request):
+        raise Http404("No such page.")
+    return HttpResponse(generate_latest(registry_for_scrape()), content_type=CONTENT_TYPE_LATEST)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from analytics import consumer, schema
 from shop import kafka
+from shop.metrics import serve_metrics
 
 
 class Command(BaseCommand):
@@ -12,10 +13,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--follow", action="store_true", help="keep consuming until stopped")
         parser.add_argument("--idle", type=float, default=3.0, help="without --follow: stop after N quiet seconds")
+        parser.add_argument(
+            "--metrics-port", type=int, default=0, help="serve this process's /metrics for Prometheus on this port"
+        )
 
     def handle(self, *args, follow: bool, idle: float, **options):
         if not kafka.is_configured():
             raise CommandError("KAFKA_BOOTSTRAP_SERVERS is empty: there is nothing to consume.")
+        if options["metrics_port"]:
+            serve_metrics(options["metrics_port"])
         schema.migrate()
         events = consumer.make_consumer()
         try:

@@ -1,0 +1,40 @@
+# Bazaar: the web app, the Celery worker and beat, the event relay and consumer all
+# run this image (docker-compose.yml picks the command). Spark runs inside the
+# worker in local mode, or on the cluster SPARK_MASTER names, so the image carries
+# Java 17 and the JDBC drivers.
+
+# --- JDBC drivers for the Spark jobs, fetched by our pom from Maven Central ---------
+FROM maven:3.9-eclipse-temurin-17 AS jars
+COPY scripts/java/spark/pom.xml /build/pom.xml
+RUN cd /build && mvn -q -B dependency:copy-dependencies -DoutputDirectory=/build/lib
+
+# --- Python dependencies, built once into wheels ---------------------------------------
+FROM python:3.12-slim-bookworm AS wheels
+COPY requirements/base.txt /build/requirements.txt
+RUN pip wheel --no-cache-dir --wheel-dir /build/wheels -r /build/requirements.txt
+
+# --- The runtime image ------------------------------------------------------------------
+FROM python:3.12-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=config.settings \
+    SPARK_JARS_DIR=/opt/spark-jdbc \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/bazaar-metrics \
+    METRICS_BIND_ADDRESS=0.0.0.0 \
+    PORT=8000
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jre-headless curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 bazaar
+COPY --from=wheels /build/wheels /tmp/wheels
+RUN pip install --no-cache-dir /tmp/wheels/* && rm -rf /tmp/wheels
+COPY --from=jars /build/lib /opt/spark-jdbc
+WORKDIR /app
+COPY --chown=bazaar:bazaar . /app
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
+    && mkdir -p /app/media /tmp/bazaar-metrics && chown -R bazaar:bazaar /app/media /tmp/bazaar-metrics
+USER bazaar
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+    CMD curl -fsS "http://127.0.0.1:${PORT}/health/live" || exit 1
+CMD ["gunicorn", "config.wsgi:application", "--config", "docker/gunicorn.conf.py"]

@@ -1,0 +1,30 @@
+"""gunicorn in the container: workers from the environment, metrics shared across workers.
+
+PROMETHEUS_MULTIPROC_DIR (set in the image) makes every worker write its counters
+to files that /metrics adds up; a worker that exits is marked dead so its gauges go.
+"""
+
+import os
+import shutil
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server) -> None:
+    """Start from an empty metrics folder: files left by a previous run would be added in."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

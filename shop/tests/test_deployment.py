@@ -1,0 +1,230 @@
+"""The deployment as files: compose, Prometheus, Grafana, .env.example, `check --deploy`.
+
+Checked with the real tools (Debian's docker-compose 1.29 and promtool, which
+`scripts/stack tools` installs) and against a real /metrics scrape.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCKER = ROOT / "docker"
+DASHBOARDS = sorted((DOCKER / "grafana" / "dashboards").glob("*.json"))
+APP_SERVICES = {"web", "worker", "beat", "relay", "consumer"}
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: `scripts/stack tools` installs it (make test runs it)")
+    return path
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_docker_compose_validates_with_docker_compose_1_29():
+    done = subprocess.run(
+        [_tool("docker-compose"), "--env-file", ".env.example", "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 0, done.stderr
+
+
+def test_compose_runs_every_service_in_order_on_the_seeds_ports():
+    compose = _compose()
+    services = compose["services"]
+
+    assert "version" not in compose  # the Compose Specification: no version key (Compose v2 warns on it)
+    assert set(services) >= {
+        "postgres", "redis", "minio", "opensearch", "kafka", "clickhouse", "spark-master", "spark-worker",
+        "migrate", "prometheus", "grafana", *APP_SERVICES,
+    }  # fmt: skip
+    assert "8000:8000" in services["web"]["ports"]
+    assert "9001:9001" in services["minio"]["ports"]
+    assert "9090:9090" in services["prometheus"]["ports"]
+    assert "3000:3000" in services["grafana"]["ports"]
+    for name in APP_SERVICES:
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
+    for name in ("postgres", "redis", "minio", "opensearch", "kafka", "clickhouse"):
+        assert "healthcheck" in services[name], name
+        assert services["migrate"]["depends_on"].get(name, {"condition": "service_healthy"})["condition"] == (
+            "service_healthy"
+        )
+    assert set(compose["volumes"]) >= {"postgres", "minio", "opensearch", "kafka", "clickhouse", "grafana"}
+
+
+def test_the_image_runs_as_a_user_with_a_healthcheck():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert dockerfile.count("FROM ") >= 2  # multi-stage
+    assert re.search(r"^USER bazaar$", dockerfile, re.M)
+    assert "HEALTHCHECK" in dockerfile and "collectstatic" in dockerfile and "gunicorn" in dockerfile
+
+
+def test_prometheus_config_and_alert_rules_pass_promtool():
+    promtool = _tool("promtool")
+    for arguments in (["check", "config", "prometheus.yml"], ["check", "rules", "alerts.yml"]):
+        done = subprocess.run(
+            [promtool, *arguments], cwd=DOCKER / "prometheus", capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    rules = yaml.safe_load((DOCKER / "prometheus" / "alerts.yml").read_text())
+    names = {rule["alert"] for group in rules["groups"] for rule in group["rules"]}
+    assert names >= {
+        "HighServerErrorRatio", "SlowRequests", "OutboxBacklogGrowing", "EtlNotSuccessful", "DataQualityCheckFailed",
+    }  # fmt: skip
+
+
+def test_prometheus_scrapes_the_web_app_worker_relay_and_consumer():
+    config = yaml.safe_load((DOCKER / "prometheus" / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job["static_configs"][0]["targets"] for job in config["scrape_configs"]}
+    compose = _compose()["services"]
+
+    assert jobs == {
+        "web": ["web:8000"],
+        "worker": ["worker:9808"],
+        "relay": ["relay:9810"],
+        "consumer": ["consumer:9811"],
+    }
+    assert "9810" in compose["relay"]["command"] and "9811" in compose["consumer"]["command"]
+
+
+def test_grafana_provisions_a_prometheus_source_and_the_four_dashboards():
+    source = yaml.safe_load((DOCKER / "grafana/provisioning/datasources/prometheus.yml").read_text())
+    provider = yaml.safe_load((DOCKER / "grafana/provisioning/dashboards/bazaar.yml").read_text())
+    titles = {json.loads(path.read_text())["title"] for path in DASHBOARDS}
+
+    assert source["datasources"][0]["type"] == "prometheus" and source["datasources"][0]["uid"] == "prometheus"
+    assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
+    assert titles == {"Application_info", "Request_info", "Business", "Pipeline"}
+    compose = _compose()["services"]["grafana"]["volumes"]
+    assert "./docker/grafana/dashboards:/var/lib/grafana/dashboards:ro" in compose
+
+
+PROMQL_WORDS = {
+    "sum", "max", "min", "avg", "count", "rate", "irate", "increase", "deriv", "histogram_quantile", "time",
+    "absent", "by", "without", "and", "or", "unless", "on", "ignoring", "le", "bool", "offset",
+}  # fmt: skip
+
+
+def metric_names(expression: str) -> set[str]:
+    """The series an expression reads: identifiers not in PromQL, outside label matchers and strings."""
+    stripped = re.sub(r"\{[^}]*\}", "", expression)
+    stripped = re.sub(r'"[^"]*"', "", stripped)
+    stripped = re.sub(r"\[[^\]]*\]", "", stripped)
+    stripped = re.sub(r"\b(by|without)\s*\([^)]*\)", "", stripped)
+    return {word for word in re.findall(r"[a-zA-Z_:][a-zA-Z0-9_:]*", stripped) if word not in PROMQL_WORDS}
+
+
+def dashboard_metrics() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in DASHBOARDS:
+        for panel in json.loads(path.read_text())["panels"]:
+            for target in panel["targets"]:
+                for name in metric_names(target["expr"]):
+                    found.setdefault(name, set()).add(f"{path.stem}: {panel['title']}")
+    return found
+
+
+def test_metric_names_are_read_from_expressions():
+    assert metric_names(
+        "histogram_quantile(0.95, sum by (le, view) (rate(django_http_requests_latency_seconds_by_view_method_bucket"
+        '{status=~"5.."}[5m]))) / time()'
+    ) == {"django_http_requests_latency_seconds_by_view_method_bucket"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_dashboard_metric_is_in_a_real_scrape_after_traffic(client, product, settings, kafka_topic):
+    """Traffic of every kind, then one scrape of the web app: each panel's series must be there."""
+    from django.core.cache import cache
+    from django.utils import timezone
+    from prometheus_client import generate_latest
+
+    from accounts.tests.factories import BuyerFactory
+    from analytics.models import JobRun, PipelineRun
+    from cart.services import add_to_cart, user_cart
+    from catalog.models import SearchQueueEntry
+    from orders.services import place_order
+    from shop.errors import DomainError
+    from shop.metrics import registry_for_scrape
+    from shop.tasks import relay_events
+
+    settings.CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+    settings.CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}  # as deployed
+    buyer = BuyerFactory()
+    add_to_cart(user_cart(buyer), product, 1)
+    place_order(buyer)
+    with pytest.raises(DomainError):
+        place_order(buyer)
+    relay_events.apply(kwargs={"unexpected": 1})
+    cache.set("warm", 1)
+    cache.get("warm"), cache.get("cold")
+    SearchQueueEntry.objects.create(kind="product", object_id=product.pk, queued_at=timezone.now())
+    run = PipelineRun.objects.create(kind="sync", trigger="test", status="succeeded")
+    for job in ("incremental_sync", "data_aggregation", "data_quality_check"):
+        JobRun.objects.create(run=run, job=job, status="succeeded", rows={"orders": 1}, finished_at=timezone.now())
+    for path in ("/", "/api/v1/products", "/no-such-page/"):
+        client.get(path)
+
+    text = client.get("/metrics").content.decode() + generate_latest(registry_for_scrape(with_state=False)).decode()
+    exported = {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line and not line.startswith("#")}
+
+    missing = {name: panels for name, panels in dashboard_metrics().items() if name not in exported}
+    assert not missing, f"dashboard panels read series the app does not export: {missing}"
+
+
+def test_env_example_documents_every_variable():
+    sources = [
+        ROOT / "config" / "settings.py",
+        ROOT / "shop" / "object_storage.py",
+        ROOT / "config" / "celery.py",
+        ROOT / "shop" / "metrics.py",
+        DOCKER / "gunicorn.conf.py",
+    ]
+    used = set()
+    for path in sources:
+        used |= set(re.findall(r'env\.\w+\(\s*"([A-Z][A-Z0-9_]+)"', path.read_text()))
+        used |= set(re.findall(r'os\.environ\.get\(\s*"([A-Z][A-Z0-9_]+)"', path.read_text()))
+    used |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (ROOT / "docker-compose.yml").read_text()))
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+
+    assert used - documented == set()
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    production = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))},
+        "DEBUG": "false",
+        "SECRET_KEY": "k3y-" + "x7Qp9vLm2Rt8Zb4Nc6Hs1Jd5Fg0Ky3Wa" * 2,
+        "ALLOWED_HOSTS": "shop.example.com",
+        "SESSION_COOKIE_SECURE": "true",
+        "CSRF_COOKIE_SECURE": "true",
+        "SECURE_SSL_REDIRECT": "true",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout

@@ -1,0 +1,96 @@
+"""/metrics: who may scrape it, and the business metrics it carries."""
+
+import re
+
+import pytest
+
+from accounts.tests.factories import BuyerFactory
+from cart.services import add_to_cart, user_cart
+from orders.services import place_order
+from shop.errors import DomainError
+
+pytestmark = pytest.mark.django_db(transaction=True)  # counters count on commit
+
+
+def scrape(client, **extra) -> str:
+    response = client.get("/metrics", **extra)
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("text/plain")
+    return response.content.decode()
+
+
+def value(text: str, name: str, **labels) -> float:
+    """The sample `name{labels}` (labels in any order), or 0 when absent."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and not line.startswith(name + " "):
+            continue
+        series, _, sample = line.rpartition(" ")
+        found = dict(re.findall(r'(\w+)="([^"]*)"', series))
+        if all(found.get(key) == str(wanted) for key, wanted in labels.items()):
+            return float(sample)
+    return 0.0
+
+
+def test_loopback_may_scrape_and_the_request_metrics_are_there(client):
+    client.get("/health/live")
+
+    text = scrape(client)
+
+    assert "django_http_requests_total_by_view_transport_method_total" in text
+    assert "bazaar_app_info{" in text
+    assert "bazaar_outbox_backlog" in text
+
+
+def test_other_networks_get_404_unless_they_bring_the_token(client, settings):
+    settings.METRICS_TOKEN = "s3cret-token-for-prometheus"
+    outside = {"REMOTE_ADDR": "203.0.113.9"}
+
+    assert client.get("/metrics", **outside).status_code == 404
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong", **outside).status_code == 404
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="127.0.0.1", **outside).status_code == 404
+    assert scrape(client, HTTP_AUTHORIZATION="Bearer s3cret-token-for-prometheus", **outside)
+
+
+def test_an_allowed_network_may_scrape_without_a_token(client, settings):
+    settings.METRICS_ALLOWED_NETWORKS = ["10.20.0.0/16"]
+
+    assert client.get("/metrics", REMOTE_ADDR="10.20.3.4").status_code == 200
+    assert client.get("/metrics").status_code == 404  # loopback is no longer listed
+
+
+def test_orders_revenue_cart_additions_and_checkout_failures_are_counted(client, product):
+    before = scrape(client)
+    buyer = BuyerFactory()
+    add_to_cart(user_cart(buyer), product, 3)
+    place_order(buyer)
+    with pytest.raises(DomainError):
+        place_order(buyer)  # the cart is empty now
+
+    after = scrape(client)
+    category = product.category.name
+
+    assert (
+        value(after, "bazaar_orders_placed_total", category=category)
+        - value(before, "bazaar_orders_placed_total", category=category)
+        == 1
+    )
+    assert value(after, "bazaar_revenue_total", category=category) - value(
+        before, "bazaar_revenue_total", category=category
+    ) == pytest.approx(float(product.price * 3))
+    assert value(after, "bazaar_cart_additions_total") - value(before, "bazaar_cart_additions_total") == 3
+    assert (
+        value(after, "bazaar_checkout_failures_total", reason="empty_cart")
+        - value(before, "bazaar_checkout_failures_total", reason="empty_cart")
+        == 1
+    )
+    assert value(after, "bazaar_outbox_backlog") >= 2  # no Kafka here: the events wait
+
+
+def test_a_failing_task_is_counted(client):
+    from shop.tasks import relay_events
+
+    before = value(scrape(client), "bazaar_celery_task_failures_total", task="shop.tasks.relay_events")
+    relay_events.apply(kwargs={"unexpected": 1})  # the signature refuses it: the task fails
+
+    after = value(scrape(client), "bazaar_celery_task_failures_total", task="shop.tasks.relay_events")
+    assert after - before == 1
