@@ -1,6 +1,7 @@
 """The Spark session every job runs in, configured from Django's settings."""
 
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -40,6 +41,8 @@ def start_session(app_name: str = "bazaar-analytics"):
     interpreter, which has the project's dependencies.
     """
     from pyspark.sql import SparkSession
+
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # its INFO lines land after stderr closes at exit
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
