@@ -13,6 +13,7 @@ from django.utils import timezone
 from analytics import consumer
 from analytics.warehouse import warehouse
 from shop.models import OutboxEvent
+from shop.relay import claim_unpublished
 from spark_jobs.context import JobContext, JobResult
 
 NAME = "outbox_to_warehouse"
@@ -23,11 +24,7 @@ def run(context: JobContext) -> JobResult:
     stored = skipped = 0
     while True:
         with transaction.atomic():
-            events = list(
-                OutboxEvent.objects.select_for_update(skip_locked=True)
-                .filter(published_at__isnull=True)
-                .order_by("position")[:BATCH]
-            )
+            events = claim_unpublished(BATCH)
             if not events:
                 break
             rows = {}

@@ -9,22 +9,14 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from shop.testing import SERVICE_SETTINGS
+
 ROOT = Path(__file__).resolve().parent.parent
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)))  # gunicorn's usual 2n+1
 REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
-
-
-SERVICE_SETTINGS = (
-    "REDIS_URL",
-    "CELERY_BROKER_URL",
-    "S3_ENDPOINT_URL",
-    "SEARCH_URL",
-    "KAFKA_BOOTSTRAP_SERVERS",
-    "CLICKHOUSE_URL",
-)
 
 
 def environment(database: str, *, keep: tuple[str, ...] = ()) -> dict:

@@ -42,11 +42,7 @@ def relay_batch(producer=None, *, batch_size: int = 1000, topic: str | None = No
             logger.warning("event %s not delivered: %s", position, error)
 
     with transaction.atomic():
-        events = list(
-            OutboxEvent.objects.select_for_update(skip_locked=True)
-            .filter(published_at__isnull=True)
-            .order_by("position")[:batch_size]
-        )
+        events = claim_unpublished(batch_size)
         if not events:
             return RelayResult()
         for event in events:
@@ -66,6 +62,16 @@ def relay_batch(producer=None, *, batch_size: int = 1000, topic: str | None = No
         if undelivered:
             OutboxEvent.objects.filter(position__in=undelivered).update(attempts=F("attempts") + 1)
     return RelayResult(published=len(delivered), failed=len(undelivered))
+
+
+def claim_unpublished(batch_size: int) -> list[OutboxEvent]:
+    """The oldest unpublished events, locked for this transaction; rows another relay holds are
+    skipped, so two relays never send the same batch."""
+    return list(
+        OutboxEvent.objects.select_for_update(skip_locked=True)
+        .filter(published_at__isnull=True)
+        .order_by("position")[:batch_size]
+    )
 
 
 def relay_all(*, batch_size: int = 1000) -> RelayResult:

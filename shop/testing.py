@@ -13,6 +13,17 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The settings of the external services; a test or benchmark server drops those it does not need.
+SERVICE_SETTINGS = (
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "S3_ENDPOINT_URL",
+    "SEARCH_URL",
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "CLICKHOUSE_URL",
+)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,18 +11,9 @@ import pytest
 import requests
 from django.db import connection
 
-from shop.testing import ROOT, free_port, gunicorn
+from shop.testing import ROOT, SERVICE_SETTINGS, free_port, gunicorn
 
 pytestmark = pytest.mark.django_db
-
-SERVICES = (
-    "REDIS_URL",
-    "CELERY_BROKER_URL",
-    "S3_ENDPOINT_URL",
-    "SEARCH_URL",
-    "KAFKA_BOOTSTRAP_SERVERS",
-    "CLICKHOUSE_URL",
-)
 
 
 def _database_url(tmp_path) -> str:
@@ -88,7 +79,7 @@ def wait_for(base: str, expression: str, at_least: float, seconds: float = 45) -
 
 
 def test_prometheus_scrapes_the_apps_metrics_from_every_gunicorn_worker(tmp_path):
-    env = {key: value for key, value in os.environ.items() if key not in SERVICES}
+    env = {key: value for key, value in os.environ.items() if key not in SERVICE_SETTINGS}
     env.update(
         DATABASE_URL=_database_url(tmp_path),
         DJANGO_SETTINGS_MODULE="config.settings",
