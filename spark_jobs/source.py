@@ -79,8 +79,9 @@ def read(spark, sql: str, *, split_on: str | None = None, partitions: int = 1, t
     if text_columns:
         reader = reader.option("customSchema", ", ".join(f"{column} STRING" for column in text_columns))
     if split_on and partitions > 1:
-        low, high = key_range(sql, split_on)
-        if high > low:
+        low, high, rows = key_range(sql, split_on)
+        partitions = min(partitions, -(-rows // ROWS_PER_PARTITION))
+        if partitions > 1 and high > low:
             reader = (
                 reader.option("partitionColumn", split_on)
                 .option("lowerBound", str(low))
@@ -90,8 +91,14 @@ def read(spark, sql: str, *, split_on: str | None = None, partitions: int = 1, t
     return reader.load()
 
 
-def key_range(sql: str, column: str) -> tuple[int, int]:
+# Below this many rows a read stays in one partition: each partition is a task with
+# its own connection and Python worker, which costs more than it saves on small reads.
+ROWS_PER_PARTITION = 50_000
+
+
+def key_range(sql: str, column: str) -> tuple[int, int, int]:
+    """The lowest and highest key and the number of rows `sql` returns."""
     with connections["default"].cursor() as cursor:
-        cursor.execute(f"SELECT MIN({column}), MAX({column}) FROM ({sql}) src")
-        low, high = cursor.fetchone()
-    return int(low or 0), int(high or 0)
+        cursor.execute(f"SELECT MIN({column}), MAX({column}), COUNT(*) FROM ({sql}) src")
+        low, high, rows = cursor.fetchone()
+    return int(low or 0), int(high or 0), int(rows or 0)
