@@ -4,7 +4,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
 from accounts import selectors, services
 from accounts.api.serializers import (
@@ -48,7 +48,18 @@ class LoginView(TokenObtainPairView):
 
 
 class RefreshView(TokenRefreshView):
+    """A new access token and a new refresh token; the refresh token sent is retired."""
+
     @extend_schema(tags=["auth"])
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(TokenBlacklistView):
+    """Retire a refresh token: it can no longer be refreshed. Access tokens already handed
+    out stay valid until they expire (ACCESS_TOKEN_EXPIRE_MINUTES)."""
+
+    @extend_schema(tags=["auth"], responses={200: None})
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 

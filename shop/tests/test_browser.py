@@ -64,3 +64,25 @@ def test_signup_add_to_cart_checkout_and_order_history(page, live_server):
     assert page.get_by_role("cell", name="20.00 USD").is_visible()
     product.refresh_from_db()
     assert product.stock == 1
+
+
+def test_pages_run_under_the_content_security_policy(page, live_server, staff):
+    """Swagger UI, the storefront and the admin dashboard draw with no CSP violation."""
+    from accounts.tests.factories import PASSWORD
+
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".opblock-tag", timeout=20_000)  # Swagger UI rendered the operations
+    page.goto(f"{live_server.url}/products/")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/admin/analytics/")
+
+    assert violations == []
