@@ -61,6 +61,8 @@ bench: $(VENV)/.dev-installed
 	scripts/stack up postgres search kafka clickhouse
 	scripts/stack spark
 	@set -a; . ./.env.stack; set +a; set -o pipefail; $(PY) -m bench.run | tee bench-results.md
+	@# the longer schemathesis run (make test runs FUZZ_EXAMPLES=4 per operation and role)
+	@set -a; . ./.env.stack; set +a; FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -m fuzz -q
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

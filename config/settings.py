@@ -282,6 +282,10 @@ SPECTACULAR_SETTINGS = {
         "shop.api.schema.strip_optional_slash",
     ],
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "orders.status.OrderStatus.choices"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shop.api.schema.document_errors",
+    ],
 }
 
 # --- Security (production values come from the environment) --------------------

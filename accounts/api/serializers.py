@@ -34,8 +34,17 @@ class SellerProfileSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "user_id", "slug", "product_count"]
 
 
+class OwnShopSerializer(SellerProfileSerializer):
+    """A user's own shop, inside the user: the same fields but the product count, which only
+    the seller list and detail compute."""
+
+    class Meta(SellerProfileSerializer.Meta):
+        fields = [name for name in SellerProfileSerializer.Meta.fields if name != "product_count"]
+        read_only_fields = ["id", "user_id", "slug"]
+
+
 class UserSerializer(serializers.ModelSerializer):
-    seller_profile = SellerProfileSerializer(read_only=True, allow_null=True)
+    seller_profile = OwnShopSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User
