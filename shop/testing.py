@@ -77,3 +77,17 @@ def gunicorn(
         _, stderr = server.communicate(timeout=30)
         if errors is not None:
             errors.append(stderr.decode(errors="replace"))
+
+
+def database_url_of_tests() -> str:
+    """The test database as a DATABASE_URL, for a server the test starts (PostgreSQL only:
+    an SQLite test database lives in the test's memory)."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor != "postgresql":
+        raise RuntimeError("a server started by a test shares the test database only on PostgreSQL")
+    return (
+        f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )

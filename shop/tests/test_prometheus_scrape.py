@@ -11,19 +11,15 @@ import pytest
 import requests
 from django.db import connection
 
-from shop.testing import ROOT, SERVICE_SETTINGS, free_port, gunicorn
+from shop.testing import ROOT, SERVICE_SETTINGS, database_url_of_tests, free_port, gunicorn
 
 pytestmark = pytest.mark.django_db
 
 
 def _database_url(tmp_path) -> str:
     """The test database when it is a server; a migrated SQLite file otherwise."""
-    settings = connection.settings_dict
     if connection.vendor == "postgresql":
-        return (
-            f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}:"
-            f"{settings['PORT'] or 5432}/{settings['NAME']}"
-        )
+        return database_url_of_tests()
     url = f"sqlite:///{tmp_path / 'scrape.sqlite3'}"
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, check=True
