@@ -107,7 +107,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Used by throttling. Empty REDIS_URL: a per-process memory cache.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "shop.cache.CountingRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "shop.cache.CountingRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs costs a request half a second, not the worker (shop/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
 

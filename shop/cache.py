@@ -1,8 +1,16 @@
-"""Django's own Redis cache, counting gets, hits and misses in django-prometheus's cache metrics.
+"""Django's own Redis cache, counting gets, hits and misses, and surviving Redis being down.
 
 django-prometheus's Redis backends need django-redis; this one keeps Django's
-built-in client and adds the three counters the dashboards read.
+built-in client and adds the counters the dashboards read.
+
+The cache holds nothing the shop cannot do without (throttle counters), so when
+Redis does not answer, reads miss and writes are dropped, with a warning, instead
+of failing the request: the site keeps serving, and throttling is off until Redis
+is back (fail open). Short socket timeouts (settings) keep a hung Redis from
+stalling requests.
 """
+
+import logging
 
 from django.core.cache.backends.redis import RedisCache
 from django_prometheus.cache.metrics import (
@@ -11,8 +19,25 @@ from django_prometheus.cache.metrics import (
     django_cache_hits_total,
     django_cache_misses_total,
 )
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = logging.getLogger(__name__)
 
 _MISSING = object()
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _tolerant(name: str, fallback):
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(super(CountingRedisCache, self), name)(*args, **kwargs)
+        except UNAVAILABLE as error:
+            log.warning("cache unavailable, %s skipped: %s", name, error)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    method.__name__ = name
+    return method
 
 
 class CountingRedisCache(RedisCache):
@@ -20,11 +45,22 @@ class CountingRedisCache(RedisCache):
         django_cache_get_total.labels(backend="redis").inc()
         try:
             value = super().get(key, _MISSING, version=version)
-        except Exception:
+        except UNAVAILABLE as error:
             django_cache_get_fail_total.labels(backend="redis").inc()
-            raise
+            log.warning("cache unavailable, get skipped: %s", error)
+            return default
         if value is _MISSING:
             django_cache_misses_total.labels(backend="redis").inc()
             return default
         django_cache_hits_total.labels(backend="redis").inc()
         return value
+
+    set = _tolerant("set", None)
+    add = _tolerant("add", False)
+    touch = _tolerant("touch", False)
+    delete = _tolerant("delete", False)
+    get_many = _tolerant("get_many", lambda *args, **kwargs: {})
+    set_many = _tolerant("set_many", lambda data, *args, **kwargs: list(data))
+    delete_many = _tolerant("delete_many", None)
+    has_key = _tolerant("has_key", False)
+    clear = _tolerant("clear", False)
