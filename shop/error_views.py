@@ -1,7 +1,11 @@
 """Error pages: JSON for API clients, a page that says what to do for people."""
 
-from django.http import JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 
 def _wants_json(request) -> bool:
@@ -27,4 +31,17 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """500, or 503 when the database is what failed: the client should simply retry.
+
+    Django calls this inside its exception handler, so the error is still at hand. The
+    503 page renders without context processors: they would ask the database again.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        detail = "The shop's database is not answering right now. Please try again in a minute."
+        if _wants_json(request):
+            response = JsonResponse({"detail": detail, "code": "unavailable"}, status=503)
+        else:
+            response = HttpResponse(render_to_string("errors/503.html", {"detail": detail}), status=503)
+        response["Retry-After"] = "30"
+        return response
     return _answer(request, 500, "Something went wrong on our side. Please try again in a moment.", "500")

@@ -1,0 +1,112 @@
+"""Drill: PostgreSQL stops under load and comes back.
+
+While it is down, requests fail cleanly (503 with Retry-After; a handful in flight at
+the moment it stops wait out the client's timeout), never a 500; the app recovers by itself once it is back; and no
+half-written order exists afterwards (every order has its lines, its total is their
+sum, and stock plus units sold equals the stock we started with).
+
+Stops and starts the project's own PostgreSQL (scripts/stack), so it runs with the
+other drills, after the rest of the suite.
+"""
+
+import os
+import subprocess
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import requests
+from django.db import connection, connections
+from django.db.models import Sum
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.tests.factories import BuyerFactory
+from catalog.tests.factories import ProductFactory
+from orders.models import Order, OrderLine
+from shop.testing import SERVICE_SETTINGS, database_url_of_tests, gunicorn
+
+pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+BUYERS, STOCK = 60, 1000
+
+
+def _stack(*arguments: str) -> None:
+    subprocess.run([str(ROOT / "scripts" / "stack"), *arguments], check=True, capture_output=True, timeout=180)
+
+
+def test_postgres_restarted_under_load_fails_cleanly_recovers_and_leaves_no_half_order():
+    if connection.vendor != "postgresql":
+        pytest.fail("this drill needs the PostgreSQL that make test starts")
+    product = ProductFactory(stock=STOCK)
+    buyers = BuyerFactory.create_batch(BUYERS)
+    tokens = [str(RefreshToken.for_user(buyer).access_token) for buyer in buyers]
+    env = {key: value for key, value in os.environ.items() if key not in SERVICE_SETTINGS}
+    env.update(DATABASE_URL=database_url_of_tests(), DJANGO_SETTINGS_MODULE="config.settings", DB_CONN_MAX_AGE="60")
+    statuses: list[int | str] = []
+    stop = threading.Event()
+
+    def shop(base: str, start: int) -> None:
+        """A buyer after another: fill the cart, check out, read the catalogue."""
+        index = start
+        while not stop.is_set():
+            headers = {"Authorization": f"Bearer {tokens[index % BUYERS]}"}
+            for method, path, body in (
+                ("post", "/api/v1/cart", {"product": product.pk, "quantity": 2}),
+                ("post", "/api/v1/purchases", None),
+                ("get", "/api/v1/products", None),
+            ):
+                try:
+                    answer = requests.request(method, base + path, json=body, headers=headers, timeout=10)
+                    statuses.append(answer.status_code)
+                except requests.ConnectionError:
+                    statuses.append("refused")
+                except requests.Timeout:
+                    statuses.append("timeout")
+            index += 4
+
+    errors: list[str] = []
+    with gunicorn("config.wsgi", env, workers=2, threads=4, errors=errors) as base:
+        workers = [threading.Thread(target=shop, args=(base, n)) for n in range(4)]
+        for worker in workers:
+            worker.start()
+        time.sleep(3)
+        connections.close_all()
+        try:
+            _stack("down", "postgres")
+            time.sleep(4)
+            during_outage = len(statuses)
+        finally:
+            _stack("up", "postgres")
+        recovered = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/health/ready", timeout=5).status_code == 200:
+                    recovered = requests.get(f"{base}/api/v1/products", timeout=5).status_code
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        time.sleep(2)
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=30)
+
+    connections.close_all()
+    assert recovered == 200
+    assert 500 not in statuses, sorted(set(map(str, statuses)))
+    assert set(statuses) <= {200, 201, 409, 503, "refused", "timeout"}, sorted(set(map(str, statuses)))
+    # Requests in flight when PostgreSQL stops can wait out the client's 10 s timeout (a known
+    # gap, docs/security.md); they stay a handful, and none is a half-written order (below).
+    assert statuses.count("timeout") <= 8, statuses.count("timeout")
+    assert 503 in statuses[: during_outage + 50]  # the outage was seen, and said so
+    assert statuses.count(201) > 0
+    for order in Order.objects.prefetch_related("lines"):
+        lines = list(order.lines.all())
+        assert lines, f"order {order.pk} has no lines"
+        assert order.total == sum((line.line_total for line in lines), Decimal("0.00"))
+    product.refresh_from_db()
+    sold = OrderLine.objects.filter(product=product).aggregate(units=Sum("quantity"))["units"] or 0
+    assert product.stock + sold == STOCK
