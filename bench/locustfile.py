@@ -17,14 +17,32 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "bazaar-demo-2026")
 WORDS = ["lamp", "kettle", "chair", "shirt", "novel", "boots", "phone", "blanket", "stainles", "desk"]
 
 
+def _tokens() -> list[str]:
+    """Access tokens issued beforehand (bench/load.py): a returning mobile client keeps its
+    tokens, so shoppers start signed in; logging in is a task of its own, at a shopper's pace."""
+    path = os.environ.get("LOAD_TOKENS_FILE")
+    return open(path).read().split() if path else []
+
+
+TOKENS = _tokens()
+
+
 class Shopper(HttpUser):
     weight = 8
     wait_time = between(0.5, 2)
 
     def on_start(self) -> None:
+        self.headers = {"Authorization": f"Bearer {random.choice(TOKENS)}"} if TOKENS else {}
+        if not self.headers:
+            self.log_in()
+
+    @task(1)
+    def log_in(self) -> None:
+        """Password login: PBKDF2 by design costs the server about a second of CPU."""
         email = f"buyer{random.randint(1, BUYERS)}@example.com"
         answer = self.client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD}, name="login")
-        self.headers = {"Authorization": f"Bearer {answer.json()['access']}"} if answer.ok else {}
+        if answer.ok:
+            self.headers = {"Authorization": f"Bearer {answer.json()['access']}"}
 
     @task(6)
     def catalogue_page(self) -> None:
