@@ -17,7 +17,6 @@ from django.utils import timezone
 from accounts.tests.factories import BuyerFactory
 from analytics.models import JobRun, PipelineRun
 from analytics.tests.test_consumer import drain_fresh
-from catalog.tests.factories import CategoryFactory, ProductFactory
 from orders import services as orders
 from orders.models import Order, OrderLine
 from shop import relay
@@ -64,16 +63,6 @@ def sales_rows(store) -> list[tuple]:
         "toString(average_order_value) AS aov FROM daily_sales_aggregation FINAL ORDER BY day, category_id, seller_id"
     )
     return [tuple(str(value) for value in row.values()) for row in rows]
-
-
-@pytest.fixture
-def shop(seller, other_seller):
-    kitchen, garden = CategoryFactory(name="Kitchen"), CategoryFactory(name="Garden")
-    return {
-        "kettle": ProductFactory(seller=seller, category=kitchen, price=Decimal("19.99"), stock=50),
-        "spoon": ProductFactory(seller=seller, category=kitchen, price=Decimal("0.01"), stock=50),
-        "mower": ProductFactory(seller=other_seller, category=garden, price=Decimal("1234.56"), stock=50),
-    }
 
 
 def test_revenue_reaches_the_warehouse_to_the_cent_and_follows_a_cancellation(
