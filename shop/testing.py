@@ -91,3 +91,17 @@ def database_url_of_tests() -> str:
         f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}:"
         f"{settings['PORT'] or 5432}/{settings['NAME']}"
     )
+
+
+def stack(*arguments: str) -> None:
+    """Run scripts/stack (drills stop and start the project's own services with it)."""
+    subprocess.run(  # noqa: S603 (our own script and arguments)
+        [str(ROOT / "scripts" / "stack"), *arguments], check=True, capture_output=True, timeout=180
+    )
+
+
+def port_answers(port: int) -> bool:
+    """Something accepts connections on this loopback port."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -4,9 +4,7 @@ the pipeline run fails and is recorded; once ClickHouse is back, the next run ca
 Stops and starts the project's own ClickHouse (scripts/stack), so it runs with the other drills.
 """
 
-import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,13 +12,9 @@ from django.core.management import CommandError, call_command
 from accounts.tests.factories import BuyerFactory
 from analytics.models import PipelineRun
 from analytics.tests.test_pipeline import _buy, shop_revenue_by_day, warehouse_revenue_by_day
+from shop.testing import stack
 
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _stack(*arguments: str) -> None:
-    subprocess.run([str(ROOT / "scripts" / "stack"), *arguments], check=True, capture_output=True, timeout=180)
 
 
 @pytest.mark.parametrize("warehouse", ["clickhouse-server"], indirect=True)
@@ -29,7 +23,7 @@ def test_clickhouse_down_the_admin_says_so_and_the_next_run_catches_up(warehouse
     call_command("analytics_run")
     client.force_login(staff)
     try:
-        _stack("down", "clickhouse")
+        stack("down", "clickhouse")
         _buy(api_as, BuyerFactory(), (shop["mower"], 1))  # the shop sells on
 
         dashboard = client.get("/admin/analytics/")
@@ -37,7 +31,7 @@ def test_clickhouse_down_the_admin_says_so_and_the_next_run_catches_up(warehouse
         with pytest.raises(CommandError, match="failed"):
             call_command("analytics_run")
     finally:
-        _stack("up", "clickhouse")
+        stack("up", "clickhouse")
 
     assert dashboard.status_code == 503 and b"The analytics warehouse is not answering" in dashboard.content
     assert products.status_code == 200

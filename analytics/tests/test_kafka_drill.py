@@ -4,30 +4,17 @@ It stops and starts the project's own broker (scripts/stack), so `make test` run
 drills on their own, after the rest of the suite.
 """
 
-import socket
-import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
 from analytics import consumer
 from shop import events, relay
 from shop.models import OutboxEvent
+from shop.testing import port_answers, stack
 
 pytestmark = [pytest.mark.drill, pytest.mark.django_db]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _broker_answers(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _stack(*arguments: str) -> None:
-    subprocess.run([str(ROOT / "scripts" / "stack"), *arguments], check=True, capture_output=True, timeout=180)
 
 
 @pytest.mark.parametrize("warehouse", ["clickhouse-server"], indirect=True)
@@ -37,19 +24,19 @@ def test_kafka_down_mid_stream_loses_nothing_and_doubles_nothing(kafka_topic, wa
         events.record("search_performed", user=buyer, q=f"before {n}", type="products", results=n)
     assert relay.relay_all().published == 5
 
-    _stack("down", "kafka")
+    stack("down", "kafka")
     deadline = time.monotonic() + 60
-    while _broker_answers(port) and time.monotonic() < deadline:
+    while port_answers(port) and time.monotonic() < deadline:
         time.sleep(0.5)
     try:
-        assert not _broker_answers(port), "the broker did not stop"
+        assert not port_answers(port), "the broker did not stop"
         for n in range(5):
             events.record("search_performed", user=buyer, q=f"during {n}", type="products", results=n)
         settings.KAFKA_DELIVERY_TIMEOUT_MS = 2000
         down = relay.relay_all()
         assert (down.published, down.failed) == (0, 5)
     finally:
-        _stack("up", "kafka")
+        stack("up", "kafka")
     settings.KAFKA_DELIVERY_TIMEOUT_MS = 10000
 
     deadline = time.monotonic() + 60

@@ -10,11 +10,9 @@ other drills, after the rest of the suite.
 """
 
 import os
-import subprocess
 import threading
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import requests
@@ -25,15 +23,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.tests.factories import BuyerFactory
 from catalog.tests.factories import ProductFactory
 from orders.models import Order, OrderLine
-from shop.testing import SERVICE_SETTINGS, database_url_of_tests, gunicorn
+from shop.testing import SERVICE_SETTINGS, database_url_of_tests, gunicorn, stack
 
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
 BUYERS, STOCK = 60, 1000
-
-
-def _stack(*arguments: str) -> None:
-    subprocess.run([str(ROOT / "scripts" / "stack"), *arguments], check=True, capture_output=True, timeout=180)
 
 
 def test_postgres_restarted_under_load_fails_cleanly_recovers_and_leaves_no_half_order():
@@ -74,11 +67,11 @@ def test_postgres_restarted_under_load_fails_cleanly_recovers_and_leaves_no_half
         time.sleep(3)
         connections.close_all()
         try:
-            _stack("down", "postgres")
+            stack("down", "postgres")
             time.sleep(4)
             during_outage = len(statuses)
         finally:
-            _stack("up", "postgres")
+            stack("up", "postgres")
         recovered = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

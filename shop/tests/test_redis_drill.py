@@ -5,29 +5,16 @@ Stops and starts the project's own Redis (scripts/stack), so it runs with the ot
 """
 
 import os
-import socket
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from accounts.tests.factories import PASSWORD
 from catalog.models import SearchQueueEntry
 from config.celery import app as celery_app
+from shop.testing import port_answers, stack
 
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _answers(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _stack(*arguments: str) -> None:
-    subprocess.run([str(ROOT / "scripts" / "stack"), *arguments], check=True, capture_output=True, timeout=180)
 
 
 @pytest.fixture
@@ -55,8 +42,8 @@ def test_redis_down_the_site_serves_and_sells_and_the_queue_catches_up_later(
 ):
     port = redis_everywhere
     try:
-        _stack("down", "redis")
-        assert not _answers(port)
+        stack("down", "redis")
+        assert not port_answers(port)
 
         pages = [client.get(path).status_code for path in ("/", "/products/", product.get_absolute_url())]
         login = api.post("/api/v1/auth/login", {"email": buyer.email, "password": PASSWORD}, format="json")
@@ -71,7 +58,7 @@ def test_redis_down_the_site_serves_and_sells_and_the_queue_catches_up_later(
         assert checkout_seconds < 10
         assert SearchQueueEntry.objects.filter(object_id=product.pk).exists()  # the worker's job, waiting
     finally:
-        _stack("up", "redis")
+        stack("up", "redis")
 
     from catalog.tasks import process_search_queue
 
