@@ -1,9 +1,10 @@
 """Drill: PostgreSQL stops under load and comes back.
 
-While it is down, requests fail cleanly (503 with Retry-After), never a 500 (some
-wait out the client's timeout instead: a known gap, reported as a warning, not asserted); the app recovers by itself once it is back; and no
-half-written order exists afterwards (every order has its lines, its total is their
-sum, and stock plus units sold equals the stock we started with).
+While it is down, requests fail cleanly (503 with Retry-After), never a 500; some
+wait out the client's timeout instead (a known gap, reported as a warning, not
+asserted). The app recovers by itself once it is back, and no half-written order
+exists afterwards (every order has its lines, its total is their sum, and stock plus
+units sold equals the stock we started with).
 
 Stops and starts the project's own PostgreSQL (scripts/stack), so it runs with the
 other drills, after the rest of the suite.
