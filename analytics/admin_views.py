@@ -14,7 +14,6 @@ from django.shortcuts import render
 from analytics import selectors
 from analytics.forms import AnalyticsFilterForm
 from analytics.models import PipelineRun
-from catalog.selectors import category_with_descendants
 from shop.admin_permissions import is_back_office_staff
 
 log = logging.getLogger(__name__)
@@ -32,13 +31,12 @@ CHARTS = {
 def scope_for(request, form: AnalyticsFilterForm) -> selectors.Scope:
     data = form.cleaned_data
     category = data.get("category")
-    seller_id = None if is_back_office_staff(request.user) else request.user.pk
-    return selectors.Scope(
+    return selectors.scope_for(
+        request.user,
         start=data["start"],
         end=data["end"],
         period=data["period"],
-        category_ids=tuple(category_with_descendants(category.pk) or ()) if category else (),
-        seller_id=seller_id,
+        category_id=category.pk if category else None,
     )
 
 

@@ -47,6 +47,21 @@ class Scope:
         return bool(self.category_ids) or self.seller_id is not None
 
 
+def scope_for(user, *, start: date, end: date, period: str = "day", category_id: int | None = None) -> Scope:
+    """What `user` may see: staff the whole shop, a seller only their own products' figures.
+    A category includes its subcategories."""
+    from catalog.selectors import category_with_descendants
+    from shop.admin_permissions import is_back_office_staff
+
+    return Scope(
+        start=start,
+        end=end,
+        period=period,
+        category_ids=tuple(category_with_descendants(category_id) or ()) if category_id else (),
+        seller_id=None if is_back_office_staff(user) else user.pk,
+    )
+
+
 def latest(table: str, start: date | None = None, end: date | None = None) -> str:
     """A condition keeping, for each day, the rows of the aggregation run that wrote it last.
 

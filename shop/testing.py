@@ -1,6 +1,7 @@
 """Serving the site with a real gunicorn, for integration tests and benchmarks."""
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -105,3 +106,12 @@ def port_answers(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def server_environment(**overrides: str) -> dict:
+    """The environment for a server a test starts: the test database, the real settings,
+    and none of the external services unless `overrides` name them."""
+    env = {key: value for key, value in os.environ.items() if key not in SERVICE_SETTINGS}
+    env.update(DATABASE_URL=database_url_of_tests(), DJANGO_SETTINGS_MODULE="config.settings")
+    env.update(overrides)
+    return env

@@ -4,7 +4,6 @@ Each buyer sends POST /api/v1/purchases with an Idempotency-Key at the same mome
 then retries with the same key as a client would after a timeout.
 """
 
-import os
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ from accounts.tests.factories import BuyerFactory
 from cart.services import add_to_cart, user_cart
 from catalog.tests.factories import ProductFactory
 from orders.models import Order
-from shop.testing import SERVICE_SETTINGS, database_url_of_tests, gunicorn
+from shop.testing import gunicorn, server_environment
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -34,8 +33,7 @@ def test_one_hundred_buyers_for_ten_units_get_ten_orders_ninety_409s_and_retries
         add_to_cart(user_cart(buyer), product, 1)
     tokens = [str(RefreshToken.for_user(buyer).access_token) for buyer in buyers]
     keys = [uuid.uuid4().hex for _ in buyers]
-    env = {key: value for key, value in os.environ.items() if key not in SERVICE_SETTINGS}
-    env.update(DATABASE_URL=database_url_of_tests(), DJANGO_SETTINGS_MODULE="config.settings")
+    env = server_environment()
     errors: list[str] = []
 
     with gunicorn("config.wsgi", env, workers=4, threads=8, errors=errors) as base:

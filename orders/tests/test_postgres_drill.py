@@ -10,7 +10,6 @@ Stops and starts the project's own PostgreSQL (scripts/stack), so it runs with t
 other drills, after the rest of the suite.
 """
 
-import os
 import threading
 import time
 import warnings
@@ -25,7 +24,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.tests.factories import BuyerFactory
 from catalog.tests.factories import ProductFactory
 from orders.models import Order, OrderLine
-from shop.testing import SERVICE_SETTINGS, database_url_of_tests, gunicorn, stack
+from shop.testing import gunicorn, server_environment, stack
 
 pytestmark = [pytest.mark.drill, pytest.mark.django_db(transaction=True)]
 BUYERS, STOCK = 60, 1000
@@ -37,8 +36,7 @@ def test_postgres_restarted_under_load_fails_cleanly_recovers_and_leaves_no_half
     product = ProductFactory(stock=STOCK)
     buyers = BuyerFactory.create_batch(BUYERS)
     tokens = [str(RefreshToken.for_user(buyer).access_token) for buyer in buyers]
-    env = {key: value for key, value in os.environ.items() if key not in SERVICE_SETTINGS}
-    env.update(DATABASE_URL=database_url_of_tests(), DJANGO_SETTINGS_MODULE="config.settings", DB_CONN_MAX_AGE="60")
+    env = server_environment(DB_CONN_MAX_AGE="60")
     statuses: list[int | str] = []
     timeouts: list[float] = []  # when each request that timed out was sent
     stop = threading.Event()

@@ -76,11 +76,8 @@ def wait_for(base: str, expression: str, at_least: float, seconds: float = 45) -
 
 def test_prometheus_scrapes_the_apps_metrics_from_every_gunicorn_worker(tmp_path):
     env = {key: value for key, value in os.environ.items() if key not in SERVICE_SETTINGS}
-    env.update(
-        DATABASE_URL=_database_url(tmp_path),
-        DJANGO_SETTINGS_MODULE="config.settings",
-        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
-    )
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"))
+    env["DATABASE_URL"] = _database_url(tmp_path)
     with gunicorn("config.wsgi", env, workers=2, config="docker/gunicorn.conf.py") as base:
         for _ in range(30):
             requests.get(f"{base}/health/live", timeout=5).raise_for_status()
