@@ -1,6 +1,10 @@
 """Readiness: the database and every configured service, each with a short timeout.
 
-Services whose setting is empty use the embedded default and are not checked.
+Services whose setting is empty use the embedded default and are not checked. Only the
+database is required to serve: without the others the site degrades (the cache fails
+open, search answers from the database, events wait in the outbox, the analytics pages
+say the warehouse is down), so a load balancer must not take every web process out of
+rotation because one of them is down.
 """
 
 from collections.abc import Callable
@@ -11,6 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 TIMEOUT_SECONDS = 2.0
+REQUIRED = frozenset({"database"})
 
 
 def _database() -> None:

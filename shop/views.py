@@ -25,11 +25,14 @@ def health_live(request):
 
 
 def health_ready(request):
-    """Ready to serve: the database and every configured service answer; names the ones that do not."""
+    """503 when the database does not answer; 200 otherwise, "degraded" and naming any other
+    service that does not (the site serves without them, see shop/health.py)."""
     verdicts = health.readiness()
     failed = {name: verdict for name, verdict in verdicts.items() if verdict != "ok"}
-    if failed:
+    if failed.keys() & health.REQUIRED:
         return JsonResponse({"status": "unavailable", "failed": failed, "checks": verdicts}, status=503)
+    if failed:
+        return JsonResponse({"status": "degraded", "failed": failed, "checks": verdicts})
     return JsonResponse({"status": "ok", "checks": verdicts})
 
 

@@ -1,4 +1,5 @@
-"""/health/ready checks every configured service and names the one that fails."""
+"""/health/ready checks every configured service, names the one that fails, and answers 503 only
+when the site cannot serve (the database)."""
 
 import os
 
@@ -32,11 +33,27 @@ def test_every_configured_service_is_checked(client, settings, bucket):
     )
 
 
-def test_a_service_that_is_down_is_named(client, settings):
+def test_a_service_the_site_degrades_without_is_named_but_stays_ready(client, settings):
     settings.SEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
 
     response = client.get("/health/ready")
 
-    assert response.status_code == 503
+    assert response.status_code == 200  # search falls back to the database: keep serving
+    assert response.json()["status"] == "degraded"
     assert set(response.json()["failed"]) == {"search"}
     assert response.json()["checks"]["database"] == "ok"
+
+
+def test_without_the_database_the_process_is_not_ready(client, monkeypatch):
+    from shop import health
+
+    def refused():
+        raise ConnectionError("connection refused")
+
+    monkeypatch.setattr(health, "configured_checks", lambda: {"database": refused})
+
+    response = client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["failed"] == {"database": "ConnectionError: connection refused"}
