@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import profile as bench_profile
 from bench.common import ROOT, WORKERS, ensure_database, environment, log, manage
 from shop.testing import gunicorn
 
@@ -25,6 +26,16 @@ PRODUCTS = int(os.environ.get("LOAD_PRODUCTS", "100000"))
 BUYERS = int(os.environ.get("LOAD_BUYERS", "10000"))
 USERS = [int(n) for n in os.environ.get("LOAD_USERS", "10,25,50,100,200").split(",")]
 STEP_SECONDS = int(os.environ.get("LOAD_STEP_SECONDS", "40"))
+PROFILE_AT = int(os.environ.get("LOAD_PROFILE", "0"))  # sample the server with py-spy at this many users
+# Users seeded by an earlier run keep the hash of the hasher then first; each would be re-hashed at
+# its first login, paying twice. Measure the steady state: every password under today's hasher.
+REHASH = (
+    "from django.contrib.auth.hashers import make_password\n"
+    "from accounts.models import User\n"
+    "from shop.management.commands.seed_demo import DEMO_PASSWORD\n"
+    "fresh = make_password(DEMO_PASSWORD)\n"
+    "User.objects.exclude(password__startswith=fresh.rsplit('$', 2)[0]).update(password=fresh)\n"
+)  # the prefix names the hasher and its parameters: "argon2$argon2id$v=19$m=47104,t=1,p=1"
 
 
 def run() -> None:
@@ -38,16 +49,37 @@ def run() -> None:
     manage(
         env, "seed_demo", "--products", str(PRODUCTS), "--buyers", str(BUYERS), "--orders", "0", "--reviews", "0", "-v0"
     )
+    manage(env, "shell", "-c", REHASH)
     log("load: indexing products in OpenSearch")
     manage(env, "search_index", "--rebuild", "--type", "products")
-    product_ids = _product_ids(env)
+    products = _products(env)
     tokens = _issue_tokens(env, min(BUYERS, 2000))
     steps = []
+    profile = Path(tempfile.gettempdir()) / "bazaar-load-profile.txt"
     with celery_worker(env), gunicorn("bench.wsgi", env, workers=WORKERS) as base:
         for users in USERS:
-            log(f"load: {users} users for {STEP_SECONDS} s")
-            steps.append(_step(base, users, product_ids, tokens))
+            log(f"load: {users} users for {STEP_SECONDS} s" + (", sampled by py-spy" if users == PROFILE_AT else ""))
+            with _sampling(base, profile) if users == PROFILE_AT else contextlib.nullcontext():
+                steps.append(_step(base, users, products, tokens))
     _report(steps)
+    if PROFILE_AT in USERS:
+        print(f"\n### Profile at {PROFILE_AT} users (py-spy, all gunicorn workers)")
+        bench_profile.report(profile)
+
+
+@contextlib.contextmanager
+def _sampling(base: str, output: Path):
+    """py-spy on the server for the middle of the step (after the users have started)."""
+    import threading
+
+    port = base.rsplit(":", 1)[1]
+    master = int(subprocess.check_output(["pgrep", "-f", f"gunicorn bench.wsgi -b 127.0.0.1:{port}"]).split()[0])
+    sampler = threading.Timer(STEP_SECONDS / 4, bench_profile.record, (master, STEP_SECONDS // 2, output))
+    sampler.start()
+    try:
+        yield
+    finally:
+        sampler.join()
 
 
 @contextlib.contextmanager
@@ -67,25 +99,31 @@ def celery_worker(env: dict):
         worker.wait(timeout=30)
 
 
-def _product_ids(env: dict) -> str:
+def _products(env: dict) -> str:
+    """Products in stock, as the shoppers' links name them ("id /products/id/slug/" a line), in a file."""
     import psycopg
 
     with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)) as conn:
-        rows = conn.execute("SELECT id FROM catalog_product WHERE is_active AND stock > 0 ORDER BY random() LIMIT 2000")
-        return ",".join(str(row[0]) for row in rows)
+        rows = conn.execute(
+            "SELECT id, slug FROM catalog_product WHERE is_active AND stock > 0 ORDER BY random() LIMIT 2000"
+        ).fetchall()
+    path = Path(tempfile.gettempdir()) / "bazaar-load-products.txt"
+    path.write_text("\n".join(f"{pk} /products/{pk}/{slug}/" for pk, slug in rows))
+    return str(path)
 
 
 def _issue_tokens(env: dict, count: int) -> str:
-    """Access tokens for buyer1..count, written to a file the shoppers read."""
+    """Access tokens for buyer1..count ("email token" a line), written to a file the shoppers read."""
     script = (
         "from accounts.models import User\n"
         "from rest_framework_simplejwt.tokens import AccessToken\n"
         f"emails = [f'buyer{{n}}@example.com' for n in range(1, {count} + 1)]\n"
-        "print('\\n'.join(str(AccessToken.for_user(user)) for user in User.objects.filter(email__in=emails)))\n"
+        "for user in User.objects.filter(email__in=emails):\n"
+        "    print(user.email, AccessToken.for_user(user))\n"
     )
     path = Path(tempfile.gettempdir()) / "bazaar-load-tokens.txt"
-    tokens = [line for line in manage(env, "shell", "-c", script).split() if line.startswith("eyJ")]
-    path.write_text("\n".join(tokens))
+    lines = [line for line in manage(env, "shell", "-c", script).splitlines() if " eyJ" in line]
+    path.write_text("\n".join(lines))
     return str(path)
 
 
@@ -95,7 +133,7 @@ def _cpu_busy() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def _step(base: str, users: int, product_ids: str, tokens: str) -> dict:
+def _step(base: str, users: int, products: str, tokens: str) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         prefix = str(Path(folder) / "step")
         busy_before, total_before = _cpu_busy()
@@ -105,7 +143,7 @@ def _step(base: str, users: int, product_ids: str, tokens: str) -> dict:
                 "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{STEP_SECONDS}s", "--host", base,
                 "--csv", prefix, "--only-summary", "--loglevel", "WARNING",
             ],
-            env={**os.environ, "LOAD_BUYERS": str(BUYERS), "LOAD_PRODUCT_IDS": product_ids, "LOAD_TOKENS_FILE": tokens},
+            env={**os.environ, "LOAD_BUYERS": str(BUYERS), "LOAD_PRODUCTS_FILE": products, "LOAD_TOKENS_FILE": tokens},
             check=False,
             capture_output=True,
             timeout=STEP_SECONDS + 120,
@@ -113,10 +151,13 @@ def _step(base: str, users: int, product_ids: str, tokens: str) -> dict:
         busy_after, total_after = _cpu_busy()
         with open(f"{prefix}_stats.csv", newline="") as handle:
             rows = list(csv.DictReader(handle))
+        with open(f"{prefix}_failures.csv", newline="") as handle:
+            failures = list(csv.DictReader(handle))
     return {
         "users": users,
         "cpu": 100 * (busy_after - busy_before) / max(1, total_after - total_before),
         "rows": {row["Name"]: row for row in rows},
+        "failures": failures,
     }
 
 
@@ -147,6 +188,8 @@ def _report(steps: list[dict]) -> None:
         for name, row in sorted(step["rows"].items()):
             if name != "Aggregated":
                 print(f"| {name} | {_figures(row)} |")
+        for failure in step["failures"]:
+            print(f"\nFailed {failure['Occurrences']}× · {failure['Name']}: `{failure['Error'][:160]}`")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ def product_list(request):
         {
             "filter": product_filter,
             "filter_options": selectors.filter_options(),
-            "page": paginate(request, queryset),
+            "page": paginate(request, queryset, shared_count=True),
             "querystring": querystring_without_page(request),
         },
     )
@@ -64,7 +64,11 @@ def seller_detail(request, slug: str):
     except SellerProfile.DoesNotExist as exc:
         raise Http404("No such shop.") from exc
     products = selectors.order_products(selectors.seller_products(profile.user), request.GET.get("ordering"))
-    return render(request, "catalog/seller_detail.html", {"seller": profile, "page": paginate(request, products)})
+    return render(
+        request,
+        "catalog/seller_detail.html",
+        {"seller": profile, "page": paginate(request, products, shared_count=True)},
+    )
 
 
 def _require_seller(request):

@@ -175,6 +175,8 @@ ANALYTICS_LOCK_SECONDS = env.int("ANALYTICS_LOCK_SECONDS", default=3 * 3600)
 SEARCH_URL = env.str("SEARCH_URL", default="")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="bazaar")
 SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=2.0)
+# How long the public catalogue lists share their total (shop.pagination.SharedCountPaginator); 0: count every time.
+CATALOGUE_COUNT_SECONDS = env.int("CATALOGUE_COUNT_SECONDS", default=30)
 SEARCH_ADMIN_TIMEOUT = env.float("SEARCH_ADMIN_TIMEOUT", default=30.0)
 
 # --- Accounts -------------------------------------------------------------------
@@ -188,9 +190,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (the Password Hashing Competition's winner, OWASP's first choice) with OWASP's
+# parameters (accounts/hashers.py). The PBKDF2 hashers stay to check older passwords, which are
+# re-hashed at their next login.
 PASSWORD_HASHERS = env.list(
     "PASSWORD_HASHERS",
     default=[
+        "accounts.hashers.Argon2idPasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     ],

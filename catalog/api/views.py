@@ -16,6 +16,7 @@ from catalog.api.serializers import (
 )
 from catalog.filters import ProductFilter
 from catalog.models import Category, ProductImage
+from shop.api.pagination import CataloguePagination
 from shop.converters import ID_REGEX
 from shop.sessions import session_key
 
@@ -39,6 +40,7 @@ class ProductViewSet(
     """The catalogue. Anyone reads; sellers list products and manage their own; staff manage all."""
 
     serializer_class = ProductSerializer
+    pagination_class = CataloguePagination
     lookup_value_regex = ID_REGEX
     filter_backends = [CatalogueFilterBackend]
     filterset_class = ProductFilter

@@ -1,5 +1,7 @@
 from rest_framework.pagination import PageNumberPagination
 
+from shop.pagination import SharedCountPaginator
+
 
 class StandardPagination(PageNumberPagination):
     """Page-number pagination; clients may ask for up to 100 items a page."""
@@ -7,3 +9,9 @@ class StandardPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class CataloguePagination(StandardPagination):
+    """The public catalogue: the total is shared between requests (shop.pagination.SharedCountPaginator)."""
+
+    django_paginator_class = SharedCountPaginator
