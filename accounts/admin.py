@@ -9,16 +9,19 @@ from shop.admin_permissions import SellerScopedAdmin, is_back_office_staff
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role", "is_active", "date_joined"]
-    list_filter = ["role", "is_active", "is_staff", "date_joined"]
+    list_filter = ["role", "is_active", "awaiting_confirmation", "is_staff", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name")}),
-        ("Role and access", {"fields": ("role", "is_active", "is_staff", "is_superuser", "groups")}),
+        (
+            "Role and access",
+            {"fields": ("role", "is_active", "awaiting_confirmation", "is_staff", "is_superuser", "groups")},
+        ),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),)
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "awaiting_confirmation"]
 
     def has_module_permission(self, request):
         return is_back_office_staff(request.user)

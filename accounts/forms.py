@@ -26,3 +26,7 @@ class SellerProfileForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     contact_email = forms.EmailField(required=False)
     phone = forms.CharField(max_length=32, required=False)
+
+
+class ConfirmSignupForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

@@ -36,6 +36,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.BUYER, db_index=True)
+    # Signed up, not yet confirmed by the link mailed to the address (inactive until then). Kept apart
+    # from is_active so that an account staff switched off can never be switched on by a link.
+    awaiting_confirmation = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

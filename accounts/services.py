@@ -1,11 +1,20 @@
-"""Writes for accounts: signing up buyers and sellers, editing seller profiles."""
+"""Writes for accounts: signing up buyers and sellers, confirming them, editing seller profiles."""
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
 
 from accounts.models import Role, SellerProfile, User
+from accounts.tokens import signup_confirmation
 from catalog.models import SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
@@ -22,6 +31,23 @@ def _unique_shop_slug(shop_name: str) -> str:
     return slug
 
 
+def _normalise_email(email: str) -> str:
+    return User.objects.normalize_email(email).strip().lower()
+
+
+def _check_sign_up(*, email: str, password: str, role: str, shop_name: str, first_name: str, last_name: str) -> None:
+    """The refusals a person can act on; none of them depends on whether the address has an account."""
+    if role not in SIGNUP_ROLES:
+        raise DomainError("Choose the role 'buyer' or 'seller'.", field="role")
+    if role == Role.SELLER and not shop_name.strip():
+        raise DomainError("A seller needs a shop name.", field="shop_name")
+    candidate = User(email=email, first_name=first_name, last_name=last_name, role=role)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
+
+
 @transaction.atomic
 def sign_up(
     *,
@@ -32,19 +58,15 @@ def sign_up(
     first_name: str = "",
     last_name: str = "",
 ) -> User:
-    """Create a buyer or a seller (with their shop). Staff are made by staff, not here."""
-    email = User.objects.normalize_email(email).strip().lower()
-    if role not in SIGNUP_ROLES:
-        raise DomainError("Choose the role 'buyer' or 'seller'.", field="role")
-    if role == Role.SELLER and not shop_name.strip():
-        raise DomainError("A seller needs a shop name.", field="shop_name")
+    """Create a buyer or a seller (with their shop), active at once: for accounts made by staff,
+    scripts and tests. People signing up on the site go through `request_sign_up`. Staff are
+    made by staff, not here."""
+    email = _normalise_email(email)
+    _check_sign_up(
+        email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
+    )
     if User.objects.filter(email__iexact=email).exists():
-        raise Conflict("An account with this email already exists. Log in or reset your password.", field="email")
-    candidate = User(email=email, first_name=first_name, last_name=last_name, role=role)
-    try:
-        password_validation.validate_password(password, candidate)
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), field="password") from exc
+        raise Conflict("An account with this email already exists.", field="email")
     try:
         user = User.objects.create_user(
             email=email, password=password, role=role, first_name=first_name, last_name=last_name
@@ -54,6 +76,102 @@ def sign_up(
     if role == Role.SELLER:
         create_seller_profile(user, shop_name=shop_name.strip())
     events.record("user_signed_up", user=user, role=role)
+    return user
+
+
+def request_sign_up(
+    *,
+    link_for: Callable[[str, str], str],
+    email: str,
+    password: str,
+    role: str = Role.BUYER,
+    shop_name: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> str:
+    """Sign-up from the site or the API, which tells nobody whether the address has an account;
+    returns the address as accounts keep it (lower case).
+
+    A new address gets an account awaiting confirmation and a link to confirm it (`link_for(uid,
+    token)` makes the link). An address with an account gets a message saying so, with the way
+    to log in or reset the password. The caller answers the same in both cases, and both pay for
+    one password hash, so neither the answer nor its timing gives the address away.
+
+    Signing up again before confirming replaces the waiting account (the last sign-up wins) and
+    voids the earlier link; confirming takes the link and the password, so nobody who signed up
+    with somebody else's address can take over the account they confirm.
+    """
+    email = _normalise_email(email)
+    _check_sign_up(
+        email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
+    )
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None and not owner.awaiting_confirmation:
+        make_password(password)  # the same cost as a new account's hash
+        _mail(owner, "already_registered", {})
+        return email
+    try:
+        user = _waiting_account(
+            owner, email=email, password=password, role=role, shop_name=shop_name.strip(), names=(first_name, last_name)
+        )
+    except IntegrityError:  # a concurrent sign-up with the same address won the race; its mail is on its way
+        return email
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = link_for(uid, signup_confirmation.make_token(user))
+    _mail(user, "confirm_sign_up", {"link": link, "days": settings.PASSWORD_RESET_TIMEOUT // 86400})
+    return email
+
+
+@transaction.atomic
+def _waiting_account(
+    owner: User | None, *, email: str, password: str, role: str, shop_name: str, names: tuple[str, str]
+) -> User:
+    if owner is not None:
+        owner.delete()  # an earlier, unconfirmed sign-up: replaced whole (its shop with it)
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        role=role,
+        first_name=names[0],
+        last_name=names[1],
+        is_active=False,
+        awaiting_confirmation=True,
+    )
+    if role == Role.SELLER:
+        # Hidden while the account is inactive: shop pages and search list active sellers only.
+        create_seller_profile(user, shop_name=shop_name)
+    return user
+
+
+def _mail(user: User, template: str, context: dict) -> None:
+    subject, _, body = render_to_string(f"accounts/email/{template}.txt", {"user": user, **context}).partition("\n")
+    send_mail(subject.strip(), body.strip() + "\n", None, [user.email])
+
+
+INVALID_LINK = "This link is not valid any more (it was used, replaced or has expired): sign up again for a new one."
+
+
+@transaction.atomic
+def confirm_sign_up(*, uid: str, token: str, password: str) -> User:
+    """Activate the account the link names, for the person who knows its password."""
+    try:
+        user = User.objects.select_for_update().get(pk=int(force_str(urlsafe_base64_decode(uid))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist) as exc:
+        raise DomainError(INVALID_LINK, field="token") from exc
+    if not user.awaiting_confirmation or not signup_confirmation.check_token(user, token):
+        raise DomainError(INVALID_LINK, field="token")
+    if not user.check_password(password):
+        raise DomainError(
+            "That is not the password of this sign-up. If you signed up twice, use the password and the "
+            "link of the latest one.",
+            field="password",
+        )
+    user.is_active, user.awaiting_confirmation = True, False
+    user.save(update_fields=["is_active", "awaiting_confirmation"])
+    profile = getattr(user, "seller_profile", None)
+    if profile is not None:
+        enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
+    events.record("user_signed_up", user=user, role=user.role)
     return user
 
 

@@ -8,8 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import services
-from accounts.forms import SellerProfileForm, SignupForm
+from accounts.forms import ConfirmSignupForm, SellerProfileForm, SignupForm
+from accounts.links import confirmation_link
 from shop.errors import DomainError
+
+
+def _safe_next(request, target: str) -> str:
+    return target if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else ""
 
 
 def signup(request):
@@ -17,18 +22,36 @@ def signup(request):
         return redirect("shop:home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        next_url = _safe_next(request, request.GET.get("next", ""))
         try:
-            user = services.sign_up(**form.cleaned_data)
+            email = services.request_sign_up(
+                link_for=lambda uid, token: confirmation_link(request, uid, token, next_url), **form.cleaned_data
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            request.session["signup_email"] = email
+            return redirect("accounts:signup-sent")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html", {"email": request.session.get("signup_email", "")})
+
+
+def confirm_sign_up(request, uid: str, token: str):
+    form = ConfirmSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.confirm_sign_up(uid=uid, token=token, password=form.cleaned_data["password"])
+        except DomainError as exc:
+            form.add_error("password" if exc.field == "password" else None, exc.message)
+        else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome! Your account is ready.")
-            target = request.GET.get("next", "")
-            if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                return redirect(target)
-            return redirect("catalog:my-products" if user.is_seller else "shop:home")
-    return render(request, "accounts/signup.html", {"form": form})
+            target = _safe_next(request, request.GET.get("next", ""))
+            return redirect(target or ("catalog:my-products" if user.is_seller else "shop:home"))
+    return render(request, "accounts/confirm_sign_up.html", {"form": form})
 
 
 @login_required

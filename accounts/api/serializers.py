@@ -12,6 +12,19 @@ class SignupSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
+class SignupAcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class ConfirmSignupSerializer(serializers.Serializer):
+    """The `uid` and `token` of the link mailed at sign-up, and the password chosen then."""
+
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+
+
 class LoginSerializer(serializers.Serializer):
     """Documents the login body; simplejwt's serializer does the checking."""
 

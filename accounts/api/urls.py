@@ -4,6 +4,7 @@ from accounts.api import views
 
 urlpatterns = [
     path("auth/signup", views.SignupView.as_view(), name="auth-signup"),
+    path("auth/confirm", views.ConfirmSignupView.as_view(), name="auth-confirm"),
     path("auth/login", views.LoginView.as_view(), name="auth-login"),
     path("auth/refresh", views.RefreshView.as_view(), name="auth-refresh"),
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),

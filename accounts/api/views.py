@@ -8,13 +8,16 @@ from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairVi
 
 from accounts import selectors, services
 from accounts.api.serializers import (
+    ConfirmSignupSerializer,
     LoginSerializer,
     SellerProfileSerializer,
+    SignupAcceptedSerializer,
     SignupResponseSerializer,
     SignupSerializer,
     TokenPairSerializer,
     UserSerializer,
 )
+from accounts.links import confirmation_link
 
 
 def _token_pair(user) -> dict[str, str]:
@@ -22,18 +25,46 @@ def _token_pair(user) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
+SIGNUP_ACCEPTED = (
+    "We sent a message to this address. Open the link in it to confirm your account (if the address "
+    "already has an account, the message says how to log in)."
+)
+
+
 class SignupView(APIView):
+    """Sign up as a buyer or a seller. The answer is the same whether or not the address already has
+    an account: a message to the address says which (a link to confirm, or how to log in)."""
+
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signup"
 
-    @extend_schema(request=SignupSerializer, responses={201: SignupResponseSerializer}, tags=["auth"])
+    @extend_schema(request=SignupSerializer, responses={202: SignupAcceptedSerializer}, tags=["auth"])
     def post(self, request):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.sign_up(**serializer.validated_data)
-        return Response({"user": UserSerializer(user).data, **_token_pair(user)}, status=status.HTTP_201_CREATED)
+        email = services.request_sign_up(
+            link_for=lambda uid, token: confirmation_link(request, uid, token), **serializer.validated_data
+        )
+        return Response({"detail": SIGNUP_ACCEPTED, "email": email}, status=status.HTTP_202_ACCEPTED)
+
+
+class ConfirmSignupView(APIView):
+    """Confirm a sign-up with the link's `uid` and `token` and the password chosen at sign-up;
+    answers with the account and its tokens."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=ConfirmSignupSerializer, responses={200: SignupResponseSerializer}, tags=["auth"])
+    def post(self, request):
+        serializer = ConfirmSignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.confirm_sign_up(**serializer.validated_data)
+        return Response({"user": UserSerializer(user).data, **_token_pair(user)})
 
 
 class LoginView(TokenObtainPairView):

@@ -1,3 +1,5 @@
+import re
+
 import factory
 from django.utils.text import slugify
 
@@ -45,3 +47,16 @@ class StaffFactory(UserFactory):
     email = factory.Sequence(lambda n: f"staff{n}@example.com")
     role = Role.STAFF
     is_staff = True
+
+
+CONFIRMATION_LINK = re.compile(r"/accounts/signup/confirm/(?P<uid>[^/\s]+)/(?P<token>[^/\s]+)/")
+
+
+def confirm_from_mail(api, email: str, password: str, message=None):
+    """Confirm a sign-up through the API with the link in the last mail to `email` (or `message`)."""
+    from django.core import mail
+
+    message = message or next(m for m in reversed(mail.outbox) if m.to == [email])
+    link = CONFIRMATION_LINK.search(message.body)
+    assert link, message.body
+    return api.post("/api/v1/auth/confirm", {**link.groupdict(), "password": password}, format="json")

@@ -1,33 +1,98 @@
 """Sign-up, login, refresh, /me and sellers, through the REST API."""
 
 import pytest
+from django.core import mail
 
 from accounts.models import Role, User
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import PASSWORD, confirm_from_mail
 
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_creates_a_buyer_by_default_and_returns_tokens(api):
+def test_signup_answers_202_and_mails_a_link_that_confirms_the_buyer_and_returns_tokens(api):
     response = api.post("/api/v1/auth/signup", {"email": "Ann@Example.com", "password": "a-long-secret-42"})
 
-    assert response.status_code == 201, response.json()
-    body = response.json()
-    assert body["user"]["email"] == "ann@example.com"
-    assert body["user"]["role"] == "buyer"
+    assert response.status_code == 202, response.json()
+    assert response.json()["email"] == "ann@example.com" and response.json()["detail"]
+    waiting = User.objects.get(email="ann@example.com")
+    assert (waiting.is_active, waiting.awaiting_confirmation) == (False, True)
+    assert (
+        api.post("/api/v1/auth/login", {"email": "ann@example.com", "password": "a-long-secret-42"}).status_code == 401
+    )
+
+    confirmed = confirm_from_mail(api, "ann@example.com", "a-long-secret-42")
+
+    assert confirmed.status_code == 200, confirmed.json()
+    body = confirmed.json()
+    assert body["user"]["email"] == "ann@example.com" and body["user"]["role"] == "buyer"
     assert body["access"] and body["refresh"]
-    assert User.objects.get(email="ann@example.com").check_password("a-long-secret-42")
+    assert api.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {body['access']}").status_code == 200
+    assert User.objects.get(email="ann@example.com").is_active
 
 
-def test_signup_as_seller_opens_a_shop(api):
+def test_signup_as_seller_opens_a_shop_once_confirmed(api):
     response = api.post(
         "/api/v1/auth/signup",
         {"email": "s@example.com", "password": "a-long-secret-42", "role": "seller", "shop_name": "Tea & Co"},
     )
+    assert response.status_code == 202, response.json()
+    assert api.get("/api/v1/sellers").json()["count"] == 0  # not before the address is confirmed
 
-    assert response.status_code == 201, response.json()
+    assert confirm_from_mail(api, "s@example.com", "a-long-secret-42").status_code == 200
+
     profile = User.objects.get(email="s@example.com").seller_profile
     assert (profile.shop_name, profile.slug) == ("Tea & Co", "tea-co")
+    assert [shop["shop_name"] for shop in api.get("/api/v1/sellers").json()["results"]] == ["Tea & Co"]
+
+
+def test_confirming_needs_the_password_of_the_sign_up(api):
+    api.post("/api/v1/auth/signup", {"email": "p@example.com", "password": "a-long-secret-42"})
+
+    response = confirm_from_mail(api, "p@example.com", "somebody-elses-secret-7")
+
+    assert response.status_code == 400 and "password" in response.json()["errors"]
+    assert not User.objects.get(email="p@example.com").is_active
+
+
+def test_a_confirmation_link_works_once(api):
+    api.post("/api/v1/auth/signup", {"email": "once@example.com", "password": "a-long-secret-42"})
+    assert confirm_from_mail(api, "once@example.com", "a-long-secret-42").status_code == 200
+
+    again = confirm_from_mail(api, "once@example.com", "a-long-secret-42")
+
+    assert again.status_code == 400 and "not valid any more" in again.json()["detail"]
+
+
+def test_signing_up_again_before_confirming_replaces_the_sign_up_and_voids_the_first_link(api):
+    api.post("/api/v1/auth/signup", {"email": "twice@example.com", "password": "first-secret-42"})
+    first_mail = mail.outbox[-1]
+    api.post("/api/v1/auth/signup", {"email": "twice@example.com", "password": "second-secret-42"})
+
+    stale = confirm_from_mail(api, "twice@example.com", "first-secret-42", message=first_mail)
+    fresh = confirm_from_mail(api, "twice@example.com", "second-secret-42")
+
+    assert stale.status_code == 400
+    assert fresh.status_code == 200
+    assert User.objects.filter(email="twice@example.com").count() == 1
+
+
+def test_a_forged_link_is_refused_with_a_reason(api, buyer):
+    response = api.post("/api/v1/auth/confirm", {"uid": "Mw", "token": "abc-123", "password": PASSWORD})
+    garbage = api.post("/api/v1/auth/confirm", {"uid": "!!!", "token": "x", "password": PASSWORD})
+
+    assert response.status_code == garbage.status_code == 400
+    assert "sign up again" in response.json()["detail"]
+
+
+def test_an_account_staff_switched_off_is_not_switched_on_by_signing_up(api, buyer):
+    User.objects.filter(pk=buyer.pk).update(is_active=False)
+
+    response = api.post("/api/v1/auth/signup", {"email": buyer.email, "password": "a-long-secret-42"})
+
+    assert response.status_code == 202
+    assert "already has an account" in mail.outbox[-1].body  # no link to confirm
+    assert "/signup/confirm/" not in mail.outbox[-1].body
+    assert not User.objects.get(pk=buyer.pk).is_active
 
 
 def test_signup_as_seller_without_a_shop_name_is_refused(api):
@@ -46,13 +111,6 @@ def test_signup_cannot_grant_staff(api, role):
 
     assert response.status_code == 400
     assert not User.objects.filter(email="x@example.com").exists()
-
-
-def test_signup_with_a_taken_email_answers_409(api, buyer):
-    response = api.post("/api/v1/auth/signup", {"email": buyer.email.upper(), "password": "a-long-secret-42"})
-
-    assert response.status_code == 409
-    assert "already exists" in response.json()["detail"]
 
 
 def test_signup_refuses_a_weak_password_with_a_reason(api):

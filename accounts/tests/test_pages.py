@@ -6,28 +6,53 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import CONFIRMATION_LINK, PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_page_creates_the_account_and_logs_in(client):
+def test_signup_page_mails_a_link_and_confirming_logs_in(client):
     response = client.post(
         "/accounts/signup/",
         {"email": "new@example.com", "password": "a-long-secret-42", "role": "buyer"},
         follow=True,
     )
 
-    assert response.status_code == 200
-    assert response.context["user"].email == "new@example.com"
+    assert response.redirect_chain == [("/accounts/signup/sent/", 302)]
+    assert "new@example.com" in response.content.decode() and "Check your inbox" in response.content.decode()
+    link = CONFIRMATION_LINK.search(mail.outbox[-1].body).group(0)
+    assert client.get(link).status_code == 200
+    confirmed = client.post(link, {"password": "a-long-secret-42"}, follow=True)
+    assert confirmed.status_code == 200
+    assert confirmed.context["user"].email == "new@example.com"
 
 
-def test_signup_page_shows_the_reason_for_a_taken_email(client, buyer):
-    response = client.post("/accounts/signup/", {"email": buyer.email, "password": "a-long-secret-42", "role": "buyer"})
+def test_the_confirmation_page_says_what_went_wrong(client):
+    client.post("/accounts/signup/", {"email": "new@example.com", "password": "a-long-secret-42", "role": "buyer"})
+    link = CONFIRMATION_LINK.search(mail.outbox[-1].body).group(0)
 
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    wrong = client.post(link, {"password": "not-the-one-I-chose-1"})
+    forged = client.post("/accounts/signup/confirm/MQ/nope/", {"password": "a-long-secret-42"})
+
+    assert "not the password of this sign-up" in wrong.content.decode()
+    assert "sign up again" in forged.content.decode()
+    assert not wrong.context["user"].is_authenticated
+
+
+def test_signup_page_answers_a_taken_email_as_it_answers_a_new_one(client, buyer):
+    taken = client.post(
+        "/accounts/signup/", {"email": buyer.email, "password": "a-long-secret-42", "role": "buyer"}, follow=True
+    )
+    new = client.post(
+        "/accounts/signup/",
+        {"email": "fresh@example.com", "password": "a-long-secret-42", "role": "buyer"},
+        follow=True,
+    )
+
+    assert taken.redirect_chain == new.redirect_chain == [("/accounts/signup/sent/", 302)]
+    assert taken.content.replace(buyer.email.encode(), b"") == new.content.replace(b"fresh@example.com", b"")
     assert User.objects.filter(email=buyer.email).count() == 1
+    assert "already has an account" in mail.outbox[0].body and mail.outbox[0].to == [buyer.email]
 
 
 def test_login_page_accepts_the_email(client, buyer):

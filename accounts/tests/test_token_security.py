@@ -10,9 +10,11 @@ from datetime import timedelta
 import jwt
 import pytest
 from django.conf import settings
+from django.core import mail
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken
 
+from accounts.models import User
 from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +111,22 @@ def test_risk_signup_is_throttled(api, monkeypatch):
         for n in range(3)
     ]
 
-    assert answers == [201, 201, 429]
+    assert answers == [202, 202, 429]
+
+
+def test_risk_user_enumeration_through_signup(api, buyer):
+    taken = api.post("/api/v1/auth/signup", {"email": buyer.email, "password": "a-long-pass-phrase-9"}, format="json")
+    new = api.post(
+        "/api/v1/auth/signup", {"email": "new@example.com", "password": "a-long-pass-phrase-9"}, format="json"
+    )
+
+    assert taken.status_code == new.status_code == 202
+    assert taken.json()["detail"] == new.json()["detail"]
+    assert taken.json()["email"] == buyer.email and new.json()["email"] == "new@example.com"
+    # What differs goes to the address's owner only: how to log in, or the link to confirm.
+    assert [message.to for message in mail.outbox] == [[buyer.email], ["new@example.com"]]
+    assert "already has an account" in mail.outbox[0].body and "/signup/confirm/" in mail.outbox[1].body
+    assert User.objects.get(pk=buyer.pk).check_password(PASSWORD)  # the account is untouched
 
 
 def test_risk_user_enumeration_through_password_reset(client, buyer):

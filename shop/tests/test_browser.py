@@ -4,8 +4,10 @@ import os
 import shutil
 
 import pytest
+from django.core import mail
 from django.db import connections
 
+from accounts.tests.factories import CONFIRMATION_LINK
 from catalog.tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,6 +44,11 @@ def test_signup_add_to_cart_checkout_and_order_history(page, live_server):
     page.get_by_label("Email").fill("walker@example.com")
     page.get_by_label("Password").fill("a-long-secret-42")
     page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url(f"{live_server.url}/accounts/signup/sent/")
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    page.goto(live_server.url + CONFIRMATION_LINK.search(mail.outbox[-1].body).group(0))  # the mailed link
+    page.get_by_label("Password").fill("a-long-secret-42")
+    page.get_by_role("button", name="Confirm and log in").click()
     page.wait_for_url(f"{live_server.url}/")
 
     page.get_by_role("searchbox", name="Search products").fill("teapot")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import PASSWORD, confirm_from_mail
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from shop.events import EVENT_VERSIONS, record
 from shop.models import OutboxEvent
@@ -14,8 +14,11 @@ def _events(event_type: str) -> list[OutboxEvent]:
     return list(OutboxEvent.objects.filter(type=event_type))
 
 
-def test_signing_up_records_user_signed_up(api):
+def test_a_confirmed_sign_up_records_user_signed_up(api):
     api.post("/api/v1/auth/signup", {"email": "ev@example.com", "password": "a-long-secret-42"})
+    assert not _events("user_signed_up")  # not until the address is confirmed
+
+    confirm_from_mail(api, "ev@example.com", "a-long-secret-42")
 
     [event] = _events("user_signed_up")
     assert event.payload == {"role": "buyer"} and event.user_id is not None
