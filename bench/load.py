@@ -24,9 +24,9 @@ from shop.testing import gunicorn
 
 PRODUCTS = int(os.environ.get("LOAD_PRODUCTS", "100000"))
 BUYERS = int(os.environ.get("LOAD_BUYERS", "10000"))
-USERS = [int(n) for n in os.environ.get("LOAD_USERS", "10,25,50,100,200").split(",")]
+USERS = [int(n) for n in os.environ.get("LOAD_USERS", "30,60,75,90,120,150").split(",")]
 STEP_SECONDS = int(os.environ.get("LOAD_STEP_SECONDS", "40"))
-PROFILE_AT = int(os.environ.get("LOAD_PROFILE", "0"))  # sample the server with py-spy at this many users
+PROFILE_AT = int(os.environ.get("LOAD_PROFILE", "60"))  # sample the server with py-spy at this many users
 # Users seeded by an earlier run keep the hash of the hasher then first; each would be re-hashed at
 # its first login, paying twice. Measure the steady state: every password under today's hasher.
 REHASH = (
