@@ -74,9 +74,14 @@ def test_signup_add_to_cart_checkout_and_order_history(page, live_server):
 
 
 def test_pages_run_under_the_content_security_policy(page, live_server, staff):
-    """Swagger UI, the storefront and the admin dashboard draw with no CSP violation."""
+    """Swagger UI, the storefront, the admin dashboard and the periodic-task form work with no CSP violation."""
+    from django_celery_beat.models import CrontabSchedule
+
     from accounts.tests.factories import PASSWORD
 
+    staff.is_superuser = True  # the periodic-task form is the superuser's
+    staff.save()
+    crontab = CrontabSchedule.objects.create(minute="5", hour="*")
     violations = []
     page.on(
         "console",
@@ -91,5 +96,8 @@ def test_pages_run_under_the_content_security_policy(page, live_server, staff):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.goto(f"{live_server.url}/admin/analytics/")
+    page.goto(f"{live_server.url}/admin/django_celery_beat/periodictask/add/")
+    page.locator("#id_crontab").select_option(str(crontab.pk))
 
+    assert "Translation: At 5 minutes past the hour" in page.locator(".field-crontab .help").inner_text()
     assert violations == []

@@ -28,6 +28,21 @@ def test_risk_inline_script_in_our_pages(client, product):
         assert scripts == [], (path, scripts)
 
 
+def test_risk_inline_script_in_the_periodic_task_form(client, staff):
+    """django-celery-beat's form carried an inline script; ours (templates/admin/djcelery) loads a file."""
+    import re
+
+    staff.is_superuser = True  # schedules are the superuser's to edit
+    staff.save()
+    client.force_login(staff)
+    response = client.get("/admin/django_celery_beat/periodictask/add/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", html) == []
+    assert "js/periodic-task-crontab" in html and 'id="readable-crontabs"' in html
+
+
 def test_risk_csrf_on_storefront_forms(buyer, product):
     from django.test import Client
 
