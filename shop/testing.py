@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,28 +57,32 @@ def gunicorn(
 ) -> Iterator[str]:
     """Serve `wsgi` on loopback until the block ends; yields the base URL.
 
-    When `errors` is given, what the server wrote to stderr is appended to it on exit.
+    When `errors` is given, what the server wrote to stderr is appended to it on exit. It goes
+    to a file meanwhile, not a pipe: a pipe nobody reads fills up (64 KiB of tracebacks in an
+    outage), and then every thread that logs blocks, and its request hangs.
     """
     port = port or free_port()
     command = [sys.executable, "-m", "gunicorn", wsgi, "-b", f"127.0.0.1:{port}", "-w", str(workers)]
     if config:
         command += ["-c", config]
-    server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
-        [*command, "--threads", str(threads)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE if errors is not None else subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_ready(base)
-        yield base
-    finally:
-        server.terminate()
-        _, stderr = server.communicate(timeout=30)
-        if errors is not None:
-            errors.append(stderr.decode(errors="replace"))
+    with tempfile.TemporaryFile() as stderr:
+        server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
+            [*command, "--threads", str(threads)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr if errors is not None else subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_ready(base)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            if errors is not None:
+                stderr.seek(0)
+                errors.append(stderr.read().decode(errors="replace"))
 
 
 def database_url_of_tests() -> str:
