@@ -22,6 +22,8 @@ EVERY_FIELD = [
     "first_name",
     "last_name",
     "refresh",
+    "uid",
+    "token",
     "description",
     "contact_email",
     "phone",
@@ -73,6 +75,7 @@ GARBAGE_BODIES = [
 def _write_endpoints(product_id: int, item_id: int, order_id: int, seller_id: int) -> list[tuple[str, str]]:
     return [
         ("post", "/api/v1/auth/signup"),
+        ("post", "/api/v1/auth/confirm"),
         ("post", "/api/v1/auth/login"),
         ("post", "/api/v1/auth/refresh"),
         ("patch", "/api/v1/me"),
