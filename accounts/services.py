@@ -6,14 +6,15 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.models import Role, SellerProfile, User
+from accounts.tasks import send_account_mail
 from accounts.tokens import signup_confirmation
 from catalog.models import SearchQueueEntry
 from catalog.search.indexer import enqueue
@@ -31,12 +32,10 @@ def _unique_shop_slug(shop_name: str) -> str:
     return slug
 
 
-def _normalise_email(email: str) -> str:
-    return User.objects.normalize_email(email).strip().lower()
-
-
-def _check_sign_up(*, email: str, password: str, role: str, shop_name: str, first_name: str, last_name: str) -> None:
-    """The refusals a person can act on; none of them depends on whether the address has an account."""
+def _clean_sign_up(*, email: str, password: str, role: str, shop_name: str, first_name: str, last_name: str) -> str:
+    """The address as accounts keep it (lower case), after the refusals a person can act on; none
+    of them depends on whether the address has an account."""
+    email = User.objects.normalize_email(email).strip().lower()
     if role not in SIGNUP_ROLES:
         raise DomainError("Choose the role 'buyer' or 'seller'.", field="role")
     if role == Role.SELLER and not shop_name.strip():
@@ -46,6 +45,26 @@ def _check_sign_up(*, email: str, password: str, role: str, shop_name: str, firs
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="password") from exc
+    return email
+
+
+def _create_account(
+    *, email: str, password: str, role: str, shop_name: str, first_name: str, last_name: str, active: bool
+) -> User:
+    """The user and, for a seller, the shop. An inactive seller's shop stays hidden: shop pages and
+    search list active sellers only."""
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        is_active=active,
+        awaiting_confirmation=not active,
+    )
+    if role == Role.SELLER:
+        create_seller_profile(user, shop_name=shop_name.strip())
+    return user
 
 
 @transaction.atomic
@@ -61,20 +80,21 @@ def sign_up(
     """Create a buyer or a seller (with their shop), active at once: for accounts made by staff,
     scripts and tests. People signing up on the site go through `request_sign_up`. Staff are
     made by staff, not here."""
-    email = _normalise_email(email)
-    _check_sign_up(
-        email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
-    )
+    fields = {
+        "password": password,
+        "role": role,
+        "shop_name": shop_name,
+        "first_name": first_name,
+        "last_name": last_name,
+    }
+    email = _clean_sign_up(email=email, **fields)
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict("An account with this email already exists.", field="email")
     try:
-        user = User.objects.create_user(
-            email=email, password=password, role=role, first_name=first_name, last_name=last_name
-        )
+        with transaction.atomic():
+            user = _create_account(email=email, active=True, **fields)
     except IntegrityError as exc:  # a concurrent signup with the same email won the race
         raise Conflict("An account with this email already exists.", field="email") from exc
-    if role == Role.SELLER:
-        create_seller_profile(user, shop_name=shop_name.strip())
     events.record("user_signed_up", user=user, role=role)
     return user
 
@@ -101,19 +121,24 @@ def request_sign_up(
     voids the earlier link; confirming takes the link and the password, so nobody who signed up
     with somebody else's address can take over the account they confirm.
     """
-    email = _normalise_email(email)
-    _check_sign_up(
-        email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
-    )
+    fields = {
+        "password": password,
+        "role": role,
+        "shop_name": shop_name,
+        "first_name": first_name,
+        "last_name": last_name,
+    }
+    email = _clean_sign_up(email=email, **fields)
     owner = User.objects.filter(email__iexact=email).first()
     if owner is not None and not owner.awaiting_confirmation:
         make_password(password)  # the same cost as a new account's hash
         _mail(owner, "already_registered", {})
         return email
     try:
-        user = _waiting_account(
-            owner, email=email, password=password, role=role, shop_name=shop_name.strip(), names=(first_name, last_name)
-        )
+        with transaction.atomic():
+            if owner is not None:
+                owner.delete()  # an earlier, unconfirmed sign-up: replaced whole (its shop with it)
+            user = _create_account(email=email, active=False, **fields)
     except IntegrityError:  # a concurrent sign-up with the same address won the race; its mail is on its way
         return email
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -122,30 +147,15 @@ def request_sign_up(
     return email
 
 
-@transaction.atomic
-def _waiting_account(
-    owner: User | None, *, email: str, password: str, role: str, shop_name: str, names: tuple[str, str]
-) -> User:
-    if owner is not None:
-        owner.delete()  # an earlier, unconfirmed sign-up: replaced whole (its shop with it)
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        role=role,
-        first_name=names[0],
-        last_name=names[1],
-        is_active=False,
-        awaiting_confirmation=True,
-    )
-    if role == Role.SELLER:
-        # Hidden while the account is inactive: shop pages and search list active sellers only.
-        create_seller_profile(user, shop_name=shop_name)
-    return user
-
-
 def _mail(user: User, template: str, context: dict) -> None:
+    """Rendered here, sent by a worker (accounts.tasks); this request sends it when the broker
+    does not answer, rather than lose it."""
     subject, _, body = render_to_string(f"accounts/email/{template}.txt", {"user": user, **context}).partition("\n")
-    send_mail(subject.strip(), body.strip() + "\n", None, [user.email])
+    message = (subject.strip(), body.strip() + "\n", user.email)
+    try:
+        send_account_mail.delay(*message)
+    except BrokerUnavailable:
+        send_account_mail(*message)
 
 
 INVALID_LINK = "This link is not valid any more (it was used, replaced or has expired): sign up again for a new one."

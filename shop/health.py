@@ -98,3 +98,11 @@ def readiness() -> dict[str, str]:
             except Exception as error:
                 verdicts[name] = f"{type(error).__name__}: {str(error)[:200]}"
     return verdicts
+
+
+def overall(verdicts: dict[str, str]) -> str:
+    """ "unavailable" when a required service failed, "degraded" when another did, "ok" otherwise."""
+    failed = {name for name, verdict in verdicts.items() if verdict != "ok"}
+    if failed & REQUIRED:
+        return "unavailable"
+    return "degraded" if failed else "ok"

@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
@@ -27,7 +28,7 @@ class SharedCountPaginator(Paginator):
             return super().count
         try:
             sql = str(query)
-        except Exception:  # an empty result set (`.none()`) has no SQL to name it by
+        except EmptyResultSet:  # `.none()` has no SQL to name it by
             return super().count
         key = "catalogue-count:" + hashlib.sha256(sql.encode()).hexdigest()
         count = cache.get(key)

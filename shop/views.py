@@ -28,12 +28,11 @@ def health_ready(request):
     """503 when the database does not answer; 200 otherwise, "degraded" and naming any other
     service that does not (the site serves without them, see shop/health.py)."""
     verdicts = health.readiness()
-    failed = {name: verdict for name, verdict in verdicts.items() if verdict != "ok"}
-    if failed.keys() & health.REQUIRED:
-        return JsonResponse({"status": "unavailable", "failed": failed, "checks": verdicts}, status=503)
-    if failed:
-        return JsonResponse({"status": "degraded", "failed": failed, "checks": verdicts})
-    return JsonResponse({"status": "ok", "checks": verdicts})
+    status = health.overall(verdicts)
+    body: dict = {"status": status, "checks": verdicts}
+    if status != "ok":
+        body["failed"] = {name: verdict for name, verdict in verdicts.items() if verdict != "ok"}
+    return JsonResponse(body, status=503 if status == "unavailable" else 200)
 
 
 def metrics(request):

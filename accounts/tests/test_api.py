@@ -196,3 +196,20 @@ def test_a_seller_edits_their_own_shop_but_not_another(api_as, seller, other_sel
     assert own.status_code == 200 and own.json()["description"] == "New"
     assert other.status_code == 403
     assert other_seller.seller_profile.description != "Hacked"
+
+
+def test_the_sign_up_mail_goes_out_from_the_request_when_the_broker_does_not_answer(api, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from accounts.tasks import send_account_mail
+
+    def broker_down(*args):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_account_mail, "delay", broker_down)
+
+    response = api.post("/api/v1/auth/signup", {"email": "nobroker@example.com", "password": "a-long-secret-42"})
+
+    assert response.status_code == 202
+    assert [message.to for message in mail.outbox] == [["nobroker@example.com"]]
+    assert confirm_from_mail(api, "nobroker@example.com", "a-long-secret-42").status_code == 200

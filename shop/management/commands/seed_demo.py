@@ -21,12 +21,13 @@ from accounts.services import create_seller_profile
 from cart.services import add_to_cart, user_cart
 from catalog.models import Category, Product
 from catalog.search import documents, indexer
+from catalog.services import record_view
 from orders.models import Order
 from orders.services import change_status, place_order
 from orders.status import OrderStatus
 from reviews.models import Review
 from reviews.services import post_review
-from shop import events, search_engine
+from shop import search_engine
 from shop.errors import DomainError
 from shop.models import OutboxEvent
 
@@ -190,14 +191,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     first_event = OutboxEvent.objects.order_by("-position").values_list("position", flat=True).first()
                     for pk in rng.sample(products, k=min(len(products), rng.randint(2, 6))):
-                        product = Product.objects.get(pk=pk)
-                        events.record(
-                            "product_viewed",
-                            user=buyer,
-                            product_id=pk,
-                            seller_id=product.seller_id,
-                            category_id=product.category_id,
-                        )
+                        record_view(Product.objects.get(pk=pk), user=buyer)
                     cart = user_cart(buyer)
                     for pk in rng.sample(products, k=min(len(products), rng.randint(1, 3))):
                         add_to_cart(cart, Product.objects.get(pk=pk), rng.randint(1, 2))
