@@ -32,9 +32,11 @@ def _unique_shop_slug(shop_name: str) -> str:
     return slug
 
 
-def _clean_sign_up(*, email: str, password: str, role: str, shop_name: str, first_name: str, last_name: str) -> str:
-    """The address as accounts keep it (lower case), after the refusals a person can act on; none
-    of them depends on whether the address has an account."""
+def _clean_sign_up(
+    *, email: str, password: str, role: str, shop_name: str, first_name: str, last_name: str
+) -> tuple[str, dict[str, str]]:
+    """The address as accounts keep it (lower case) and the other fields of the account, after
+    the refusals a person can act on; none of them depends on whether the address has an account."""
     email = User.objects.normalize_email(email).strip().lower()
     if role not in SIGNUP_ROLES:
         raise DomainError("Choose the role 'buyer' or 'seller'.", field="role")
@@ -45,7 +47,13 @@ def _clean_sign_up(*, email: str, password: str, role: str, shop_name: str, firs
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), field="password") from exc
-    return email
+    return email, {
+        "password": password,
+        "role": role,
+        "shop_name": shop_name.strip(),
+        "first_name": first_name,
+        "last_name": last_name,
+    }
 
 
 def _create_account(
@@ -63,7 +71,7 @@ def _create_account(
         awaiting_confirmation=not active,
     )
     if role == Role.SELLER:
-        create_seller_profile(user, shop_name=shop_name.strip())
+        create_seller_profile(user, shop_name=shop_name)
     return user
 
 
@@ -80,14 +88,9 @@ def sign_up(
     """Create a buyer or a seller (with their shop), active at once: for accounts made by staff,
     scripts and tests. People signing up on the site go through `request_sign_up`. Staff are
     made by staff, not here."""
-    fields = {
-        "password": password,
-        "role": role,
-        "shop_name": shop_name,
-        "first_name": first_name,
-        "last_name": last_name,
-    }
-    email = _clean_sign_up(email=email, **fields)
+    email, fields = _clean_sign_up(
+        email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
+    )
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict("An account with this email already exists.", field="email")
     try:
@@ -121,14 +124,9 @@ def request_sign_up(
     voids the earlier link; confirming takes the link and the password, so nobody who signed up
     with somebody else's address can take over the account they confirm.
     """
-    fields = {
-        "password": password,
-        "role": role,
-        "shop_name": shop_name,
-        "first_name": first_name,
-        "last_name": last_name,
-    }
-    email = _clean_sign_up(email=email, **fields)
+    email, fields = _clean_sign_up(
+        email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
+    )
     owner = User.objects.filter(email__iexact=email).first()
     if owner is not None and not owner.awaiting_confirmation:
         make_password(password)  # the same cost as a new account's hash
