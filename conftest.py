@@ -15,15 +15,17 @@ celery_app.conf.broker_url = os.environ.get("CELERY_BROKER_URL") or os.environ.g
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     """Cheap password hashing, uploads in a temporary folder (tests that want the S3 server
-    ask for the `bucket` fixture), throttles reset per test."""
+    ask for the `bucket` fixture), throttles reset per test, and an embedded warehouse of the
+    test process's own (pages that read it find no tables unless a test asks for `warehouse`)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     settings.SEARCH_URL = ""  # search answers from the database unless a test asks for `search_index`
     settings.KAFKA_BOOTSTRAP_SERVERS = ""  # events stay in the outbox unless a test asks for `kafka_topic`
     settings.CLICKHOUSE_URL = ""  # tests that need the warehouse ask for `warehouse`
+    settings.CHDB_PATH = tmp_path_factory.getbasetemp() / "chdb"  # never the developer's .data/chdb
     celery_app.conf.task_always_eager = True  # tasks run in the test, whatever broker .env.stack names
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}

@@ -2,8 +2,8 @@
 
 The hourly chain (Celery beat, `manage.py analytics_run`) is incremental_sync →
 data_aggregation → data_quality_check, the seed's data_sync_and_aggregation_dag,
-then the recommendation models the storefront shows (product_affinity,
-user_recommendations; they train only when their input changed); the one-time
+then product_affinity, the rules behind the storefront's recommendations (trained
+only when its input changed); the one-time
 migration (`manage.py analytics_migrate`) swaps the first step for
 historical_migration. A job that fails stops its chain, and its error is kept on
 the run. One Spark session, started when a job first needs it, serves the whole chain.
@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from analytics.models import JobRun, PipelineLock, PipelineRun
 
+SYNC_CHAIN = ("incremental_sync", "data_aggregation", "data_quality_check", "product_affinity")
+MIGRATION_CHAIN = ("historical_migration", "data_aggregation", "data_quality_check", "product_affinity")
+# Runnable alone (`analytics_run --job`), not chained: ALS, measured but not shown (spark_jobs.user_recommendations).
+ON_DEMAND = ("user_recommendations",)
 RECOMMENDATION_JOBS = ("product_affinity", "user_recommendations")
-SYNC_CHAIN = ("incremental_sync", "data_aggregation", "data_quality_check", *RECOMMENDATION_JOBS)
-MIGRATION_CHAIN = ("historical_migration", "data_aggregation", "data_quality_check", *RECOMMENDATION_JOBS)
 LOCK = "analytics"
 
 

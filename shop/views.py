@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from catalog import selectors as catalog_selectors
+from recommendations import selectors as recommendations
 from shop import health
 
 
@@ -15,6 +16,8 @@ def home(request):
             "featured": catalog_selectors.featured_products(limit=8),
             "newest": catalog_selectors.newest_products(limit=8),
             "categories": catalog_selectors.category_tree(),
+            "for_you": recommendations.for_shopper(request.user),
+            "trending": recommendations.trending_now(),
         },
     )
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from recommendations import models_table
 from spark_jobs import sink
 from spark_jobs.context import JobContext, JobResult
+from spark_jobs.frames import from_rows
 from spark_jobs.training_window import Window, fingerprint, purchased_lines
 
 NAME = models_table.PRODUCT_AFFINITY
@@ -68,7 +69,7 @@ def mine(spark, baskets: list[tuple[int, list[int]]]):
 
     orders = len(baskets)
     least = settings.RECOMMENDATIONS_MIN_PAIR_ORDERS
-    frame = spark.createDataFrame(baskets, "order_id long, items array<long>")
+    frame = from_rows(spark, baskets, "order_id long, items array<long>")
     model = FPGrowth(itemsCol="items", minSupport=least / orders, minConfidence=0.0).fit(frame)
     pairs = (
         model.associationRules.where(F.size("antecedent") == 1)
