@@ -5,9 +5,13 @@ clickhouse-driver over the native protocol. Empty: chdb, the ClickHouse engine
 embedded in this process, keeps its data under CHDB_PATH, so `make run` has a
 real warehouse on a bare machine. The SQL we write must run on both, including
 the old ClickHouse 18.16 that Debian ships (no window functions, no DateTime64).
+
+Each process has one connection (or one embedded session); a lock lets one thread
+use it at a time, since storefront pages read the warehouse from threaded servers.
 """
 
 import json
+import threading
 from datetime import datetime
 from functools import cache
 from urllib.parse import urlsplit
@@ -39,21 +43,25 @@ class ServerWarehouse:
             connect_timeout=5,
             send_receive_timeout=60,
         )
+        self._lock = threading.Lock()
 
     def execute(self, sql: str) -> None:
-        self._client.execute(sql)
+        with self._lock:
+            self._client.execute(sql)
 
     def query(self, sql: str) -> list[dict]:
-        rows, columns = self._client.execute(sql, with_column_types=True)
+        with self._lock:
+            rows, columns = self._client.execute(sql, with_column_types=True)
         names = [name for name, _ in columns]
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     def insert(self, table: str, rows: list[dict]) -> None:
         if rows:
             columns = list(rows[0])
-            self._client.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES", [[row[c] for c in columns] for row in rows]
-            )
+            with self._lock:
+                self._client.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES", [[row[c] for c in columns] for row in rows]
+                )
 
 
 @cache
@@ -71,6 +79,9 @@ def _embedded_session(path: str):
         ) from error
 
 
+_session_lock = threading.Lock()
+
+
 class WarehouseBusy(RuntimeError):
     """chdb keeps one process per data folder."""
 
@@ -82,8 +93,9 @@ class EmbeddedWarehouse:
         self._session.query(f"CREATE DATABASE IF NOT EXISTS {self.database}")
 
     def _run(self, sql: str, output: str = "CSV"):
-        self._session.query(f"USE {self.database}")
-        return self._session.query(sql, output)
+        with _session_lock:  # one embedded session per process, whatever the database
+            self._session.query(f"USE {self.database}")
+            return self._session.query(sql, output)
 
     def execute(self, sql: str) -> None:
         self._run(sql)

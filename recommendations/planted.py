@@ -158,7 +158,8 @@ class PlantedShop:
                     if rng.random() < self.follow_up_rate:
                         basket.append(item)
                         pending.remove(item)
-                anchor = anchors.new(rng, bought | set(basket))
+                # Something new if the taste allows; once a shopper has it all, a repeat purchase.
+                anchor = anchors.new(rng, bought | set(basket)) or anchors.new(rng, set(basket))
                 if anchor is not None:
                     basket.append(anchor)
                     for item in self.kits[anchor]:
@@ -297,3 +298,13 @@ def warehouse_rows(
                 }
             )
     return rows
+
+
+def demo_orders(
+    products: list[tuple[int, int]], *, shoppers: int, orders: int, end: datetime, days: int = 60, seed: int = 42
+) -> list[PlantedOrder]:
+    """The demo shop's orders (seed_demo): four taste segments over the categories, kits inside each."""
+    shop = PlantedShop.build(products, segments=4, per_segment=3, seed=seed)
+    if not shop.kits:
+        return []
+    return shop.orders(shoppers=shoppers, orders=orders, start=end - timedelta(days=days), end=end, seed=seed)

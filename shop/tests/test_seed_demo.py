@@ -67,3 +67,26 @@ def test_demo_orders_spread_over_weeks_with_the_views_that_led_to_them():
     assert OutboxEvent.objects.filter(type="product_viewed").count() >= 2 * Order.objects.count()
     oldest_view = OutboxEvent.objects.filter(type="product_viewed").order_by("occurred_at").first()
     assert oldest_view.occurred_at.date() == min(days)
+
+
+def test_demo_orders_plant_products_bought_together_and_a_trend():
+    """Kits of complements and taste segments (recommendations.planted), so the shelves have
+    something true to show; and a recent burst of views for Trending."""
+    from collections import Counter
+    from datetime import timedelta
+    from itertools import combinations
+
+    from django.utils import timezone
+
+    from orders.models import OrderLine
+    from shop.models import OutboxEvent
+
+    call_command("seed_demo", "--products", "60", "--buyers", "8", "--orders", "80", "-v", "0", stdout=StringIO())
+
+    baskets: dict[int, set[int]] = {}
+    for order_id, product_id in OrderLine.objects.values_list("order_id", "product_id"):
+        baskets.setdefault(order_id, set()).add(product_id)
+    pairs = Counter(pair for basket in baskets.values() for pair in combinations(sorted(basket), 2))
+    assert sum(count >= 3 for count in pairs.values()) >= 5
+    recent = OutboxEvent.objects.filter(type="product_viewed", occurred_at__gte=timezone.now() - timedelta(hours=2))
+    assert recent.values("payload__product_id").distinct().count() == 3
