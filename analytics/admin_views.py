@@ -56,10 +56,16 @@ def visible_charts(request) -> dict:
     return {key: chart for key, chart in CHARTS.items() if is_back_office_staff(request.user) or not chart[2]}
 
 
-def report_rows(scope: selectors.Scope, sort: dict) -> dict:
+FUNNEL_ROWS_SHOWN, FUNNEL_ROWS_EXPORTED = 50, 5000
+
+
+def report_rows(scope: selectors.Scope, sort: dict, *, exporting: bool = False) -> dict:
     return {
         "product_funnel": lambda: selectors.product_funnel(
-            scope, sort=sort["funnel_sort"], descending=sort["funnel_order"] == "desc"
+            scope,
+            sort=sort["funnel_sort"],
+            descending=sort["funnel_order"] == "desc",
+            limit=FUNNEL_ROWS_EXPORTED if exporting else FUNNEL_ROWS_SHOWN,
         ),
         "cohorts": lambda: selectors.cohort_retention(scope),
     }
@@ -81,8 +87,8 @@ def dashboard(request):
         )
     scope = scope_for(request, form)
     charts = visible_charts(request)
-    reports = report_rows(scope, sort.cleaned_data)
     export = request.GET.get("export")
+    reports = report_rows(scope, sort.cleaned_data, exporting=bool(export))
     if export:
         if export in reports:
             return _csv(export, reports[export](), scope)

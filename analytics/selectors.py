@@ -225,7 +225,7 @@ FUNNEL_SORTS = {
 }
 
 
-def product_funnel(scope: Scope, *, sort: str = "views", descending: bool = True, limit: int = 200) -> list[dict]:
+def product_funnel(scope: Scope, *, sort: str = "views", descending: bool = True, limit: int = 50) -> list[dict]:
     """Views → cart additions → purchases per product, with each step's rate: where a listing leaks.
 
     `sort` is one of FUNNEL_SORTS (ties: product id); the first `limit` products.
