@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 
 from analytics.warehouse import warehouse
+from recommendations import models_table
+from spark_jobs.context import JobContext, JobResult
 
 NOT_CANCELLED = "status != 'cancelled'"
 
@@ -64,3 +66,12 @@ def fingerprint(sql: str, columns: str, **parameters) -> tuple[int, int]:
     found = warehouse().query(f"SELECT count() AS n, toString(sum(cityHash64({columns}))) AS h FROM ({sql})")[0]
     settings_hash = int.from_bytes(hashlib.sha256(repr(sorted(parameters.items())).encode()).digest()[:8], "big")
     return int(found["n"]), (int(found["h"]) ^ settings_hash) & (2**64 - 1)
+
+
+def already_trained(model: str, print_: int, context: JobContext, window: Window) -> JobResult | None:
+    """The current model's result when it was trained on this very input and no rebuild was asked for."""
+    current = models_table.newest(model)
+    if current is None or current["fingerprint"] != print_ or context.options.get("rebuild"):
+        return None
+    context.say(f"{model}: input unchanged since model {current['version']}, not trained again")
+    return JobResult(details={"skipped": True, "model_version": current["version"], **window.describe()})

@@ -25,7 +25,7 @@ from recommendations import models_table
 from spark_jobs import sink
 from spark_jobs.context import JobContext, JobResult
 from spark_jobs.frames import from_rows
-from spark_jobs.training_window import Window, fingerprint, purchased_lines
+from spark_jobs.training_window import Window, already_trained, fingerprint, purchased_lines
 
 NAME = models_table.USER_RECOMMENDATIONS
 USES_SPARK = True
@@ -66,10 +66,9 @@ def run(context: JobContext) -> JobResult:
     window = Window.for_job(context.options)
     sql = interactions_sql(window)
     rows, print_ = fingerprint(sql, "user_id, product_id, strength", **parameters())
-    current = models_table.newest(NAME)
-    if current and current["fingerprint"] == print_ and not context.options.get("rebuild"):
-        context.say(f"{NAME}: input unchanged since model {current['version']}, not trained again")
-        return JobResult(details={"skipped": True, "model_version": current["version"], **window.describe()})
+    skipped = already_trained(NAME, print_, context, window)
+    if skipped:
+        return skipped
     interactions = read_interactions(sql)
     written = 0
     if interactions:

@@ -2,9 +2,7 @@
 
 import csv
 import io
-import json
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -12,6 +10,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import BuyerFactory
+from analytics.tests.factories import raw_event
+from analytics.tests.test_dashboard import _activity
 from catalog.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,17 +25,7 @@ def _now() -> datetime:
 
 
 def _event(kind: str, payload: dict, minutes_ago: float) -> dict:
-    at = _now() - timedelta(minutes=minutes_ago)
-    return {
-        "event_id": str(uuid.uuid4()),
-        "type": kind,
-        "version": 1,
-        "occurred_at": at,
-        "user_id": 0,
-        "session": "",
-        "payload": json.dumps(payload, separators=(",", ":")),
-        "received_at": at,
-    }
+    return raw_event(kind, payload, _now() - timedelta(minutes=minutes_ago))
 
 
 @pytest.fixture
@@ -200,24 +190,9 @@ def test_a_seller_sees_the_cohorts_of_their_own_customers_only(client, seller, c
 
 
 def _funnel(store, *rows) -> None:
-    store.insert(
-        "product_activity_aggregation",
-        [
-            {
-                "day": timezone.now().date(),
-                "product_id": product.pk,
-                "seller_id": product.seller_id,
-                "category_id": product.category_id,
-                "views": views,
-                "cart_adds": adds,
-                "orders": orders,
-                "units": orders,
-                "revenue": Decimal(orders) * product.price,
-                "version": 1,
-            }
-            for product, views, adds, orders in rows
-        ],
-    )
+    """(product, views, cart additions, purchases) today."""
+    today = timezone.now().date()
+    _activity(store, *((today, product, views, adds, bought, "0") for product, views, adds, bought in rows))
 
 
 def test_the_per_product_funnel_sorts_to_show_the_listings_that_leak(client, seller, warehouse, goods):

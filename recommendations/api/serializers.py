@@ -25,7 +25,11 @@ def _source(*choices: Source, help_text: str) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=[str(choice) for choice in choices], help_text=help_text)
 
 
-class ProductRecommendationsSerializer(serializers.Serializer):
+class ShelfSerializer(serializers.Serializer):
+    results = ProductSerializer(many=True, read_only=True)
+
+
+class ProductRecommendationsSerializer(ShelfSerializer):
     product = serializers.IntegerField(help_text="The product these go with.")
     source = _source(
         Source.BOUGHT_TOGETHER,
@@ -34,10 +38,9 @@ class ProductRecommendationsSerializer(serializers.Serializer):
         help_text="bought_together: mined from orders; category_best_sellers: too little data about this product "
         "yet, so its category's best sellers; unavailable: the analytics warehouse did not answer (no results).",
     )
-    results = ProductSerializer(many=True, read_only=True)
 
 
-class ShopperRecommendationsSerializer(serializers.Serializer):
+class ShopperRecommendationsSerializer(ShelfSerializer):
     source = _source(
         Source.ITEM_TO_ITEM,
         Source.BEST_SELLERS,
@@ -45,7 +48,6 @@ class ShopperRecommendationsSerializer(serializers.Serializer):
         help_text="item_to_item: bought together with what you bought (topped up with best sellers); best_sellers: "
         "nothing to go on yet; unavailable: the analytics warehouse did not answer (no results).",
     )
-    results = ProductSerializer(many=True, read_only=True)
 
 
 class TrendingSerializer(serializers.Serializer):

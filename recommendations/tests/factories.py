@@ -1,12 +1,11 @@
 """Warehouse rows for the shelves' tests: rules, sales and events as the jobs and the consumer write them."""
 
-import json
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from analytics.tests.factories import raw_event
 from recommendations import models_table
 
 
@@ -62,18 +61,5 @@ def events(store, *happened) -> None:
     for kind, product, hours_ago, count in happened:
         payload = {"order_id": 1, "lines": [{"product_id": product.pk}]} if kind == "order_placed" else {}
         payload = payload or {"product_id": product.pk}
-        for _ in range(count):
-            at = now - timedelta(hours=hours_ago)
-            rows.append(
-                {
-                    "event_id": str(uuid.uuid4()),
-                    "type": kind,
-                    "version": 1,
-                    "occurred_at": at,
-                    "user_id": 0,
-                    "session": "",
-                    "payload": json.dumps(payload, separators=(",", ":")),
-                    "received_at": at,
-                }
-            )
+        rows += [raw_event(kind, payload, now - timedelta(hours=hours_ago)) for _ in range(count)]
     store.insert("raw_events", rows)
