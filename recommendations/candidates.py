@@ -45,20 +45,17 @@ def bought_with(product_id: int) -> list[int]:
     )
 
 
-def for_shopper(user_id: int, purchases: Callable[[], list[int]]) -> tuple[list[int], list[int]]:
-    """(products bought together with what the shopper bought, best first; what they bought).
+def for_shopper(user_id: int, bought: list[int]) -> list[int]:
+    """Products bought together with what the shopper bought, best first (they may include what was
+    bought since the cache was filled: the caller leaves those out).
 
     Item-to-item from the newest product_affinity rules (recommendations.scoring), which
     ranked shoppers' next purchases better than ALS on the evaluation (docs/recommendations.md).
-    `purchases` reads the shopper's products from the shop's database, only when the cache
-    has no answer.
     """
-
-    def compute() -> tuple[list[int], list[int]]:
-        bought = purchases()
-        return scoring.item_to_item(bought, rules_from(bought), limit=CANDIDATES), bought
-
-    return _remembered(f"recs:shopper:{int(user_id)}", compute)
+    return _remembered(
+        f"recs:shopper:{int(user_id)}",
+        lambda: scoring.item_to_item(bought, rules_from(bought), limit=CANDIDATES),
+    )
 
 
 def rules_from(product_ids: list[int]) -> dict[int, list[tuple[int, float]]]:

@@ -3,9 +3,10 @@
 Each shelf takes ranked product ids from recommendations.candidates (the warehouse,
 through the cache) and keeps only what a shopper may be offered, read fresh from
 the shop's database on every request: on sale, in stock, sold by an active seller,
-and never the product the page is about. That costs one query for the products and
-one for their images, however many candidates there are, so a page's query count
-does not grow with its shelves. A warehouse that does not answer gives an empty
+and never the product the page is about nor what the shopper bought. That costs one
+query for the products and one for their images (and one for the shopper's
+purchases), however many candidates there are, so a page's query count does not
+grow with its shelves. A warehouse that does not answer gives an empty
 shelf whose source is "unavailable"; pages leave empty shelves out.
 """
 
@@ -72,8 +73,9 @@ def for_shopper(user, *, limit: int = FOR_YOU_LIMIT) -> Shelf:
     """Products bought together with what this shopper bought (never those), then the shop's best sellers."""
     if not user.is_authenticated:
         return Shelf(Source.UNAVAILABLE)
+    bought = products_bought_by(user)  # read fresh: what they bought a minute ago is never offered
     try:
-        ranked, bought = candidates.for_shopper(user.pk, lambda: products_bought_by(user))
+        ranked = candidates.for_shopper(user.pk, bought)
         popular = candidates.best_sellers()
     except candidates.Unavailable:
         return Shelf(Source.UNAVAILABLE)
