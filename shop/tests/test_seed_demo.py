@@ -81,7 +81,7 @@ def test_demo_orders_plant_products_bought_together_and_a_trend():
     from orders.models import OrderLine
     from shop.models import OutboxEvent
 
-    call_command("seed_demo", "--products", "60", "--buyers", "8", "--orders", "80", "-v", "0", stdout=StringIO())
+    call_command("seed_demo", "--products", "40", "--buyers", "6", "--orders", "50", "-v", "0", stdout=StringIO())
 
     baskets: dict[int, set[int]] = {}
     for order_id, product_id in OrderLine.objects.values_list("order_id", "product_id"):
