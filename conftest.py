@@ -17,7 +17,7 @@ celery_app.conf.broker_url = os.environ.get("CELERY_BROKER_URL") or os.environ.g
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     """Cheap password hashing, uploads in a temporary folder (tests that want the S3 server
-    ask for the `bucket` fixture), throttles reset per test."""
+    ask for the `bucket` fixture), throttles reset per test, API answers checked against the schema."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
@@ -25,6 +25,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.KAFKA_BOOTSTRAP_SERVERS = ""  # events stay in the outbox unless a test asks for `kafka_topic`
     settings.CLICKHOUSE_URL = ""  # tests that need the warehouse ask for `warehouse`
     celery_app.conf.task_always_eager = True  # tasks run in the test, whatever broker .env.stack names
+    settings.API_CONTRACT = "raise"  # every API answer a test receives must match the OpenAPI schema
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role, SellerProfile, User
@@ -37,7 +38,23 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 254,
+        "pattern": r"^$|^[^@\s]+@[^@\s]+$",
+        "description": "An email address, or empty.",
+    }
+)
+class OptionalEmailField(serializers.EmailField):
+    """An email address, or "" for none: one string type for generated clients."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, allow_blank=True, **kwargs)
+
+
 class SellerProfileSerializer(serializers.ModelSerializer):
+    contact_email = OptionalEmailField(required=False)
     product_count = serializers.IntegerField(read_only=True, required=False)
     user_id = serializers.IntegerField(source="user.id", read_only=True)
 

@@ -18,6 +18,8 @@ from accounts.api.serializers import (
     UserSerializer,
 )
 from accounts.links import confirmation_link
+from shop.api.conditional import ConditionalReads
+from shop.api.openapi import errors
 
 
 def _token_pair(user) -> dict[str, str]:
@@ -73,7 +75,7 @@ class LoginView(TokenObtainPairView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer, **errors(401)}, tags=["auth"])
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -81,18 +83,19 @@ class LoginView(TokenObtainPairView):
 class RefreshView(TokenRefreshView):
     """A new access token and a new refresh token; the refresh token sent is retired."""
 
-    @extend_schema(tags=["auth"])
+    @extend_schema(responses={200: TokenPairSerializer, **errors(401)}, tags=["auth"])
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
 
 class LogoutView(TokenBlacklistView):
-    """Retire a refresh token: it can no longer be refreshed. Access tokens already handed
-    out stay valid until they expire (ACCESS_TOKEN_EXPIRE_MINUTES)."""
+    """Retire a refresh token: it can no longer be refreshed (204, no body). Access tokens already
+    handed out stay valid until they expire (ACCESS_TOKEN_EXPIRE_MINUTES)."""
 
-    @extend_schema(tags=["auth"], responses={200: None})
+    @extend_schema(tags=["auth"], responses={204: None, **errors(401)})
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        super().post(request, *args, **kwargs)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(generics.RetrieveUpdateAPIView):
@@ -106,7 +109,7 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user
 
 
-class SellerListView(generics.ListAPIView):
+class SellerListView(ConditionalReads, generics.ListAPIView):
     serializer_class = SellerProfileSerializer
     permission_classes = [permissions.AllowAny]
     filter_backends: list = []
@@ -115,7 +118,7 @@ class SellerListView(generics.ListAPIView):
         return selectors.seller_list()
 
 
-class SellerDetailView(generics.RetrieveUpdateAPIView):
+class SellerDetailView(ConditionalReads, generics.RetrieveUpdateAPIView):
     """A seller's public profile; the seller (or staff) may PATCH it."""
 
     serializer_class = SellerProfileSerializer

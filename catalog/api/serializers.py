@@ -47,6 +47,10 @@ class ProductSerializer(serializers.ModelSerializer):
     images = ProductImageSerializer(source="gallery", many=True, read_only=True)
     rating = serializers.FloatField(source="rating_average", read_only=True)
     in_stock = serializers.BooleanField(read_only=True)
+    slug = serializers.CharField(
+        read_only=True,
+        help_text="Words of the title for the storefront URL; empty when the title has no Latin letters.",
+    )
 
     class Meta:
         model = Product

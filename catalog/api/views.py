@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from catalog import selectors, services
@@ -16,12 +16,13 @@ from catalog.api.serializers import (
 )
 from catalog.filters import ProductFilter
 from catalog.models import Category, ProductImage
+from shop.api.conditional import ConditionalReads
 from shop.api.pagination import CataloguePagination
 from shop.converters import ID_REGEX
 from shop.sessions import session_key
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(ConditionalReads, viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.order_by("name")
     serializer_class = CategorySerializer
     lookup_value_regex = ID_REGEX
@@ -30,6 +31,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProductViewSet(
+    ConditionalReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -65,7 +67,7 @@ class ProductViewSet(
         services.delete_product(instance, by=self.request.user)
 
     @extend_schema(request={"multipart/form-data": ImageUploadSerializer}, responses={201: ProductImageSerializer})
-    @action(detail=True, methods=["post"], url_path="image", parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], url_path="image", parser_classes=[MultiPartParser])
     def image(self, request, pk=None):
         """Upload an image of the product (multipart field `file`)."""
         product = get_object_or_404(selectors.all_products(), pk=pk)
