@@ -5,6 +5,8 @@
 #   make stack        start the real local services and write .env.stack
 #   make bench        run the benchmarks and print their figures
 #   make lint         ruff check and format check
+#   make schema       write the API schema the code serves to docs/api/openapi.json (breaking changes need
+#                     a line in docs/api/CHANGELOG.md first)
 
 SHELL := /bin/bash
 PORT ?= 8000
@@ -12,7 +14,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?=
 
-.PHONY: run test stack bench lint format clean
+.PHONY: run test stack bench lint format clean schema
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -50,6 +52,8 @@ test: $(VENV)/.dev-installed lint
 	scripts/stack browser
 	scripts/stack spark
 	scripts/stack tools
+	scripts/stack oasdiff
+	clients/sdk setup
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
 	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
 	$(PY) -m pytest -m drill -n 0 $(PYTEST_ARGS)
@@ -63,6 +67,10 @@ bench: $(VENV)/.dev-installed
 	@set -a; . ./.env.stack; set +a; set -o pipefail; $(PY) -m bench.run | tee bench-results.md
 	@# the longer schemathesis run (make test runs FUZZ_EXAMPLES=4 per operation and role)
 	@set -a; . ./.env.stack; set +a; FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -m fuzz -q
+
+schema: $(VENV)/.dev-installed
+	scripts/stack oasdiff
+	$(PY) manage.py api_schema --write
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -63,6 +63,9 @@ class SearchFacetsSerializer(serializers.Serializer):
     price = PriceFacetSerializer(many=True, required=False)
     rating = RatingFacetSerializer(many=True, required=False)
 
+    class Meta:
+        optional_in_answers = ["category", "seller", "in_stock", "price", "rating"]
+
 
 class _Hit(serializers.Serializer):
     title = serializers.CharField(help_text="The product's title, the shop's name, or the reviewed product's title.")

@@ -16,6 +16,8 @@ class ProductImageSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The original (metadata stripped); presigned when in a bucket.")
     key = serializers.CharField(source="image.name", read_only=True, help_text="Its key in storage.")
     thumbnails = serializers.SerializerMethodField(help_text="Width in pixels → URL of a copy that wide.")
+    # Declared, not derived from the model: the derived bounds depend on the database (SQLite has no smallint).
+    position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
     class Meta:
         model = ProductImage

@@ -33,6 +33,7 @@ class ErrorSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "Error"
+        optional_in_answers = ["errors"]
 
 
 def _first_message(errors) -> str:

@@ -5,6 +5,8 @@ Clients generate their SDKs from the schema, so it says exactly what an operatio
   generators turn into "anything may come back"), derived from what the view is made of:
   a body to parse, a path id to look up, authentication, permissions, throttles;
 - path ids as integers, as the URL patterns match them;
+- every field of an answer as required, since the answer always has it (but for fields a
+  serializer declares `Meta.optional_in_answers`), so clients need not treat them as optional;
 - security only where a credential is required: operations anyone may call declare none,
   because generators otherwise insist on an authenticated client;
 - conditional reads (ETag, 304) and deprecations where the view has them.
@@ -59,6 +61,15 @@ class AutoSchema(openapi.AutoSchema):
         """No security requirement where anonymous callers are allowed."""
         requirements = super().get_auth()
         return [] if {} in requirements else requirements
+
+    def _map_basic_serializer(self, serializer, direction):
+        """In answers every field is always there (required), but those a serializer names in
+        `Meta.optional_in_answers`: a field optional to send is not optional to receive."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and schema.get("properties"):
+            optional = set(getattr(getattr(serializer, "Meta", None), "optional_in_answers", ()))
+            schema["required"] = sorted({*schema.get("required", []), *schema["properties"]} - optional)
+        return schema
 
     def _resolve_path_parameters(self, variables):
         parameters = super()._resolve_path_parameters(variables)
