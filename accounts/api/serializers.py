@@ -1,3 +1,4 @@
+from django.core.validators import EmailValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,11 +47,12 @@ class TokenPairSerializer(serializers.Serializer):
         "description": "An email address, or empty.",
     }
 )
-class OptionalEmailField(serializers.EmailField):
-    """An email address, or "" for none: one string type for generated clients."""
+class OptionalEmailField(serializers.CharField):
+    """An email address, or "" for none: one string type for generated clients (an EmailField that
+    allows blank is described as a oneOf, which generators turn into a wrapper class)."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=254, allow_blank=True, **kwargs)
+        super().__init__(max_length=254, allow_blank=True, validators=[EmailValidator()], **kwargs)
 
 
 class SellerProfileSerializer(serializers.ModelSerializer):

@@ -26,9 +26,9 @@ class ErrorSerializer(serializers.Serializer):
         "not_found, conflict, unsupported_media_type, payload_too_large, throttled, unavailable, ..."
     )
     errors = serializers.DictField(
-        child=serializers.JSONField(),
+        child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text="For invalid input: field name → list of messages (a nested field nests another such object).",
+        help_text="For invalid input: field name → its messages (`non_field_errors` for the body as a whole).",
     )
 
     class Meta:

@@ -42,7 +42,8 @@ RETRY_AFTER = {
 
 # Permissions that never refuse a signed-in user a read: a read behind them cannot answer 403.
 _OPEN_TO_ANY_USER = {permissions.AllowAny, permissions.IsAuthenticated, permissions.IsAuthenticatedOrReadOnly}
-ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 10**18 - 1}
+# As the ids in the answers are written (an integer, no format), so clients pass one to the other as is.
+ID_SCHEMA = {"type": "integer", "minimum": 1}
 
 
 class AutoSchema(openapi.AutoSchema):
