@@ -50,5 +50,6 @@ class CartItemView(APIView):
 
     @extend_schema(responses={204: None}, tags=["cart"])
     def delete(self, request, pk: int):
+        """Remove a line from the cart."""
         services.remove_item(self._item(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

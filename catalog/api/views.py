@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -30,6 +30,17 @@ class CategoryViewSet(ConditionalReads, viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
 
+@extend_schema_view(
+    list=extend_schema(
+        description="The catalogue, newest first unless `ordering` says otherwise. Shoppers see products on sale; "
+        "a signed-in seller also sees their own taken off sale; staff see all."
+    ),
+    retrieve=extend_schema(description="One product with its images, price, stock and rating."),
+    create=extend_schema(description="Put a product on sale; you are its seller (sellers and staff)."),
+    update=extend_schema(description="Replace a product's fields (its seller or staff)."),
+    partial_update=extend_schema(description="Change some of a product's fields (its seller or staff)."),
+    destroy=extend_schema(description="Delete a product and its images; orders keep their copies of it."),
+)
 class ProductViewSet(
     ConditionalReads,
     mixins.ListModelMixin,
