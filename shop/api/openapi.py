@@ -54,6 +54,9 @@ class AutoSchema(openapi.AutoSchema):
         responses = operation["responses"]
         for status in sorted(self.error_statuses(operation)):
             responses.setdefault(str(status), self._error_response(status))
+        for status in ("429", "503"):  # however they were declared, they say when to come back
+            if status in responses:
+                responses[status].setdefault("headers", {}).update(RETRY_AFTER)
         conditional.document(self.view, self.method, operation)
         deprecation.document(self.view, self.method, operation)
         return operation
@@ -109,8 +112,6 @@ class AutoSchema(openapi.AutoSchema):
             "description": ERROR_DESCRIPTIONS[status],
             "content": {"application/json": {"schema": component.ref}},
         }
-        if status in (429, 503):
-            response["headers"] = dict(RETRY_AFTER)
         return response
 
 
