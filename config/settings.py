@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from django.utils.csp import CSP
 
+from config.keys import DEVELOPMENT_KEY, require_strong
 from shop.object_storage import storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,7 +20,21 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+
+# --- Signing keys ---------------------------------------------------------------
+# SECRET_KEY signs sessions, password-reset and sign-up links; JWT_SIGNING_KEY signs API
+# tokens (SECRET_KEY when unset), so the two can be rotated apart (docs/security.md).
+# With DEBUG off, a key that is empty, short or published anywhere stops the process
+# (config/keys.py); with DEBUG on and no key, a development key stands in.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_KEY
+    JWT_SIGNING_KEY = JWT_SIGNING_KEY or SECRET_KEY
+else:
+    require_strong("SECRET_KEY", SECRET_KEY)
+    require_strong("JWT_SIGNING_KEY", JWT_SIGNING_KEY)
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -277,6 +292,7 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
     # One algorithm, named: a token signed any other way (or with "alg": "none") is refused.
     "ALGORITHM": "HS256",
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     # A refresh hands out a new refresh token and retires the old one; a retired or
     # logged-out refresh token is refused (the blacklist app keeps them).
     "ROTATE_REFRESH_TOKENS": True,
