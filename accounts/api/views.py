@@ -9,6 +9,7 @@ from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairVi
 from accounts import selectors, services
 from accounts.api.serializers import (
     ConfirmSignupSerializer,
+    LoggedOutEverywhereSerializer,
     LoginSerializer,
     SellerProfileSerializer,
     SignupAcceptedSerializer,
@@ -18,6 +19,7 @@ from accounts.api.serializers import (
     UserSerializer,
 )
 from accounts.links import confirmation_link
+from accounts.refresh_tokens import retire_refresh_tokens
 
 
 def _token_pair(user) -> dict[str, str]:
@@ -93,6 +95,19 @@ class LogoutView(TokenBlacklistView):
     @extend_schema(tags=["auth"], responses={200: None})
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+
+class LogoutEverywhereView(APIView):
+    """Retire every refresh token of the signed-in account, on every device (a lost phone, a shared
+    computer). Access tokens already handed out stay valid until they expire
+    (ACCESS_TOKEN_EXPIRE_MINUTES); a password change or reset does the same."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: LoggedOutEverywhereSerializer}, tags=["auth"])
+    def post(self, request):
+        retired = retire_refresh_tokens(request.user)
+        return Response({"detail": "Every device is logged out: log in again to get new tokens.", "retired": retired})
 
 
 class MeView(generics.RetrieveUpdateAPIView):
