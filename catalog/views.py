@@ -20,7 +20,7 @@ from reviews import selectors as review_selectors
 from reviews.forms import ReviewForm
 from shop.errors import DomainError
 from shop.pagination import paginate, querystring_without_page
-from shop.sessions import session_key
+from shop.sessions import session_pseudonym
 
 
 def product_list(request):
@@ -42,7 +42,7 @@ def product_detail(request, pk: int, slug: str | None = None):
     product = get_object_or_404(selectors.with_seller_details(selectors.products_for_viewer(request.user)), pk=pk)
     if slug != product.slug and product.slug:
         return redirect(product, permanent=True)
-    services.record_view(product, user=request.user, session_key=session_key(request))
+    services.record_view(product, user=request.user, session_key=session_pseudonym(request))
     own_review = review_selectors.user_review(request.user, product.pk)
     return render(
         request,
@@ -215,7 +215,7 @@ def search_page(request):
         kind=params.type,
         results=page.count,
         user=request.user,
-        session_key=session_key(request),
+        session_key=session_pseudonym(request),
     )
     last_page = max(1, -(-page.count // params.page_size))
     base = request.GET.copy()

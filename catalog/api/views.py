@@ -18,7 +18,7 @@ from catalog.filters import ProductFilter
 from catalog.models import Category, ProductImage
 from shop.api.pagination import CataloguePagination
 from shop.converters import ID_REGEX
-from shop.sessions import session_key
+from shop.sessions import session_pseudonym
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -50,7 +50,7 @@ class ProductViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         product = self.get_object()
-        services.record_view(product, user=request.user, session_key=session_key(request))
+        services.record_view(product, user=request.user, session_key=session_pseudonym(request))
         return Response(self.get_serializer(product).data)
 
     def perform_create(self, serializer):
