@@ -195,6 +195,14 @@ def create_seller_profile(user: User, *, shop_name: str, description: str = "") 
     return profile
 
 
+def shop_visibility_changed(user: User) -> None:
+    """The user was switched on or off: their shop's search document follows (search shows
+    active sellers' shops only)."""
+    profile = getattr(user, "seller_profile", None)
+    if profile is not None:
+        enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
+
+
 def update_seller_profile(profile: SellerProfile, *, by, **fields) -> SellerProfile:
     """Change a shop's public profile; only its seller, or staff, may."""
     if not (by.is_staff or profile.user_id == by.id):
