@@ -363,6 +363,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A request for a host we do not serve (every scanner sends them) is a one-line warning, not a traceback.
+    "filters": {"without_traceback": {"()": "shop.log_filters.WithoutTraceback"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "opensearch": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "opensearch": {"level": "WARNING"},
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
 }
