@@ -260,6 +260,27 @@ SHOP_NAME = env.str("SHOP_NAME", default="Bazaar")
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=999)
 
+# --- Throttling (accounts/throttling.py) -------------------------------------------
+# Every way to log in, sign up or ask for a password reset (API, storefront, back-office) is
+# limited per client address and per account, counted in the cache (Redis when REDIS_URL is set).
+# TRUSTED_PROXY_COUNT: how many proxies of ours append to X-Forwarded-For in front of the app.
+# 0 (the default): forwarded headers are ignored and the client is the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+THROTTLE_RATES = {
+    "login": {
+        "address": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
+        "account": env.str("LOGIN_ACCOUNT_THROTTLE_RATE", default="20/hour"),
+    },
+    "signup": {
+        "address": env.str("SIGNUP_THROTTLE_RATE", default="20/hour"),
+        "account": env.str("SIGNUP_ACCOUNT_THROTTLE_RATE", default="5/hour"),
+    },
+    "reset": {
+        "address": env.str("PASSWORD_RESET_THROTTLE_RATE", default="20/hour"),
+        "account": env.str("PASSWORD_RESET_ACCOUNT_THROTTLE_RATE", default="5/hour"),
+    },
+}
+
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -279,10 +300,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
-        "signup": env.str("SIGNUP_THROTTLE_RATE", default="20/hour"),
-    },
+    # DRF's own client address (used by any DRF throttle): behind the trusted proxies only.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {

@@ -1,7 +1,7 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
@@ -15,11 +15,24 @@ from accounts.api.serializers import (
     SignupAcceptedSerializer,
     SignupResponseSerializer,
     SignupSerializer,
+    ThrottledSerializer,
     TokenPairSerializer,
     UserSerializer,
 )
 from accounts.links import confirmation_link
 from accounts.refresh_tokens import retire_refresh_tokens
+from accounts.throttling import AttemptThrottle
+
+THROTTLED = {
+    429: OpenApiResponse(
+        ThrottledSerializer,
+        description="Too many attempts from this address or on this account (accounts/throttling.py); "
+        "the Retry-After header says how many seconds to wait.",
+    )
+}
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429], description="Seconds to wait."
+)
 
 
 def _token_pair(user) -> dict[str, str]:
@@ -39,10 +52,15 @@ class SignupView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "signup"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "signup", "email"
 
-    @extend_schema(request=SignupSerializer, responses={202: SignupAcceptedSerializer}, tags=["auth"])
+    @extend_schema(
+        request=SignupSerializer,
+        responses={202: SignupAcceptedSerializer, **THROTTLED},
+        parameters=[RETRY_AFTER],
+        tags=["auth"],
+    )
     def post(self, request):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -58,10 +76,15 @@ class ConfirmSignupView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "login", "uid"
 
-    @extend_schema(request=ConfirmSignupSerializer, responses={200: SignupResponseSerializer}, tags=["auth"])
+    @extend_schema(
+        request=ConfirmSignupSerializer,
+        responses={200: SignupResponseSerializer, **THROTTLED},
+        parameters=[RETRY_AFTER],
+        tags=["auth"],
+    )
     def post(self, request):
         serializer = ConfirmSignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -72,10 +95,15 @@ class ConfirmSignupView(APIView):
 class LoginView(TokenObtainPairView):
     """Exchange email and password for an access and a refresh token."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "login", "email"
 
-    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    @extend_schema(
+        request=LoginSerializer,
+        responses={200: TokenPairSerializer, **THROTTLED},
+        parameters=[RETRY_AFTER],
+        tags=["auth"],
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
