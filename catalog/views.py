@@ -18,7 +18,7 @@ from catalog.search.results import SearchParams
 from orders.selectors import has_bought
 from reviews import selectors as review_selectors
 from reviews.forms import ReviewForm
-from shop.errors import DomainError
+from shop.errors import DomainError, StaleStock
 from shop.pagination import paginate, querystring_without_page
 from shop.sessions import session_pseudonym
 
@@ -112,9 +112,11 @@ def product_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.update_product(product, by=request.user, **changes)
+            services.update_product(product, by=request.user, expected_stock=form.stock_seen(), **changes)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
+            if isinstance(exc, StaleStock):
+                form.show_current_stock(exc.current)
         else:
             messages.success(request, "Saved.")
             return redirect("catalog:product-edit", pk=product.pk)

@@ -54,7 +54,8 @@ class ProductViewSet(
         return Response(self.get_serializer(product).data)
 
     def perform_create(self, serializer):
-        product = services.create_product(seller=self.request.user, **serializer.validated_data)
+        fields = {k: v for k, v in serializer.validated_data.items() if k not in ("expected_stock", "stock_delta")}
+        product = services.create_product(seller=self.request.user, **fields)
         serializer.instance = selectors.all_products().get(pk=product.pk)
 
     def perform_update(self, serializer):
