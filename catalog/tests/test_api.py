@@ -165,7 +165,9 @@ def test_a_buyer_cannot_change_it(api_as, buyer, product):
 
 
 def test_staff_may_change_any_product(api_as, staff, product):
-    response = api_as(staff).patch(f"/api/v1/products/{product.pk}", {"is_featured": True, "stock": 0, "expected_stock": 10})
+    response = api_as(staff).patch(
+        f"/api/v1/products/{product.pk}", {"is_featured": True, "stock": 0, "expected_stock": 10}
+    )
 
     product.refresh_from_db()
     assert response.status_code == 200
