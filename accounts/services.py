@@ -128,7 +128,8 @@ def request_sign_up(
         email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
     )
     owner = User.objects.filter(email__iexact=email).first()
-    if owner is not None and not owner.awaiting_confirmation:
+    # Only a sign-up still waiting (never confirmed, never switched on by staff) may be replaced.
+    if owner is not None and not (owner.awaiting_confirmation and not owner.is_active):
         make_password(password)  # the same cost as a new account's hash
         _mail(owner, "already_registered", {})
         return email
@@ -189,7 +190,7 @@ def create_seller_profile(user: User, *, shop_name: str, description: str = "") 
         shop_name=shop_name,
         slug=_unique_shop_slug(shop_name),
         description=description,
-        contact_email=user.email,
+        contact_email="",  # public: the seller chooses it; the login address stays private
     )
     enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
     return profile

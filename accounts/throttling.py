@@ -7,8 +7,10 @@ proxies) and per account (the address typed in, the sign-up link's uid). Past ei
 request is refused with 429 and Retry-After. An attacker who spreads guesses over many addresses
 locks only the account attacked, for the rest of the window; everybody else logs in as usual.
 
-Counters are fixed windows, counted with the cache's atomic add and incr, so parallel
-requests cannot slip past the limit by reading the same count. With Redis down the cache fails
+Counts are sliding windows (this window's count, plus the previous window's weighted by how
+much of it still overlaps), so a burst across a window's edge is not counted twice as
+allowed. Each count is the cache's atomic add and incr, so parallel requests cannot slip past
+the limit by reading the same count. With Redis down the cache fails
 open (shop/cache.py): attempts are not limited until it is back.
 """
 
@@ -53,14 +55,29 @@ def _digest(value: str) -> str:
 
 
 def _count(key: str, period: int) -> int:
-    """Add one to the counter of this window, atomically; a new window starts at one."""
-    if cache.add(key, 1, timeout=period + 1):
+    """Add one to the counter of this window, atomically; a new window starts at one. Kept for
+    two periods: the next window still weighs it."""
+    if cache.add(key, 1, timeout=2 * period + 1):
         return 1
     try:
         return cache.incr(key)
-    except ValueError:  # the window ended between the add and the incr
-        cache.set(key, 1, timeout=period + 1)
+    except ValueError:  # the counter expired between the add and the incr
+        cache.set(key, 1, timeout=2 * period + 1)
         return 1
+
+
+def _wait(allowed: int, period: int, now: float, key: str) -> float:
+    """Count this attempt; 0 when the sliding count stays within `allowed`, else the seconds
+    until it would."""
+    window, elapsed = divmod(now, period)
+    current = _count(f"{key}_{int(window)}", period)
+    previous = cache.get(f"{key}_{int(window) - 1}") or 0
+    if current + previous * (1 - elapsed / period) <= allowed:
+        return 0.0
+    if current > allowed or not previous:
+        return period - elapsed
+    # the previous window's weight falls until current + previous * (1 - t / period) <= allowed
+    return max(1.0, period * (1 - (allowed - current) / previous) - elapsed)
 
 
 def attempt(request, action: str, account: str) -> int:
@@ -70,12 +87,9 @@ def attempt(request, action: str, account: str) -> int:
     now = time.time()
     wait = 0.0
     for bucket, identity in (("address", client_address(request)), ("account", account.strip().lower())):
-        if not identity:
-            continue
-        allowed, period = parse_rate(limits[bucket])
-        window = int(now // period)
-        if _count(f"throttle_{action}_{bucket}_{_digest(identity)}_{window}", period) > allowed:
-            wait = max(wait, period - now % period)
+        if identity:
+            allowed, period = parse_rate(limits[bucket])
+            wait = max(wait, _wait(allowed, period, now, f"throttle_{action}_{bucket}_{_digest(identity)}"))
     return math.ceil(wait)
 
 

@@ -44,7 +44,7 @@ def _check_quantity(quantity: int) -> None:
 
 def _check_available(product: Product, quantity: int) -> None:
     if not product.is_active:
-        raise Conflict(f"{product.title} is no longer on sale.", field="product")
+        raise Conflict("This product is not on sale.", field="product")
     if quantity > product.stock:
         left = f"only {product.stock} left" if product.stock else "out of stock"
         raise Conflict(f"{product.title}: {left}.", field="quantity")

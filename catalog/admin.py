@@ -49,7 +49,9 @@ class ProductImageInline(admin.TabularInline):
 
 class ProductAdminForm(StockSeenMixin, forms.ModelForm):
     new_image = forms.FileField(
-        required=False, label="Add an image", help_text="JPEG, PNG or WebP, at most 5 MB and 8000×8000 px."
+        required=False,
+        label="Add an image",
+        help_text="JPEG, PNG or WebP, at most 5 MB, 8000 px a side and 24 megapixels.",
     )
 
     class Meta:

@@ -254,6 +254,10 @@ MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
 MAX_BODY_BYTES = env.int("MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
+# The memory one process may spend decoding uploaded images at once (catalog/images.py), and how
+# long an upload waits for room before answering 503: parallel uploads cannot exhaust a worker.
+IMAGE_DECODE_MEMORY_MB = env.int("IMAGE_DECODE_MEMORY_MB", default=400)
+IMAGE_DECODE_WAIT_SECONDS = env.float("IMAGE_DECODE_WAIT_SECONDS", default=5.0)
 
 # --- Shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="Bazaar")
