@@ -35,6 +35,13 @@ RETRY_AFTER = OpenApiParameter(
 )
 
 
+def throttled_schema(request, status_code: int, response):
+    """The schema of an attempt-throttled auth operation: its answer, or 429 with Retry-After."""
+    return extend_schema(
+        request=request, responses={status_code: response, **THROTTLED}, parameters=[RETRY_AFTER], tags=["auth"]
+    )
+
+
 def _token_pair(user) -> dict[str, str]:
     refresh = RefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
@@ -55,12 +62,7 @@ class SignupView(APIView):
     throttle_classes = [AttemptThrottle]
     throttle_action, throttle_account_field = "signup", "email"
 
-    @extend_schema(
-        request=SignupSerializer,
-        responses={202: SignupAcceptedSerializer, **THROTTLED},
-        parameters=[RETRY_AFTER],
-        tags=["auth"],
-    )
+    @throttled_schema(SignupSerializer, 202, SignupAcceptedSerializer)
     def post(self, request):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -79,12 +81,7 @@ class ConfirmSignupView(APIView):
     throttle_classes = [AttemptThrottle]
     throttle_action, throttle_account_field = "login", "uid"
 
-    @extend_schema(
-        request=ConfirmSignupSerializer,
-        responses={200: SignupResponseSerializer, **THROTTLED},
-        parameters=[RETRY_AFTER],
-        tags=["auth"],
-    )
+    @throttled_schema(ConfirmSignupSerializer, 200, SignupResponseSerializer)
     def post(self, request):
         serializer = ConfirmSignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -98,12 +95,7 @@ class LoginView(TokenObtainPairView):
     throttle_classes = [AttemptThrottle]
     throttle_action, throttle_account_field = "login", "email"
 
-    @extend_schema(
-        request=LoginSerializer,
-        responses={200: TokenPairSerializer, **THROTTLED},
-        parameters=[RETRY_AFTER],
-        tags=["auth"],
-    )
+    @throttled_schema(LoginSerializer, 200, TokenPairSerializer)
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 

@@ -35,6 +35,20 @@ def world(buyer, seller, other_seller):
     return {"superuser": User.objects.create_superuser("root@example.com", PASSWORD)}
 
 
+def _user_form(user, **fields) -> dict:
+    """The back-office's user change form as a browser posts it, with `fields` changed."""
+    form = {
+        "email": user.email,
+        "first_name": "",
+        "last_name": "",
+        "role": user.role,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    return {**form, **fields}
+
+
 def _url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
@@ -89,20 +103,7 @@ def test_risk_staff_grant_themselves_privileges_through_any_admin_form(client, s
 def test_risk_staff_make_themselves_superuser(client, staff, world):
     client.force_login(staff)
 
-    client.post(
-        _url(User, "change", staff.pk),
-        {
-            "email": staff.email,
-            "first_name": "",
-            "last_name": "",
-            "role": Role.STAFF,
-            "is_active": "on",
-            "is_staff": "on",
-            "is_superuser": "on",
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "00:00:00",
-        },
-    )
+    client.post(_url(User, "change", staff.pk), _user_form(staff, is_staff="on", is_superuser="on"))
 
     staff.refresh_from_db()
     assert not staff.is_superuser
@@ -139,17 +140,7 @@ def test_risk_staff_take_over_a_superuser_by_changing_their_email(client, staff,
 def test_risk_staff_promote_a_buyer_to_staff(client, staff, buyer, world):
     client.force_login(staff)
 
-    client.post(
-        _url(User, "change", buyer.pk),
-        {
-            "email": buyer.email,
-            "role": Role.STAFF,
-            "is_active": "on",
-            "is_staff": "on",
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "00:00:00",
-        },
-    )
+    client.post(_url(User, "change", buyer.pk), _user_form(buyer, role=Role.STAFF, is_staff="on"))
 
     buyer.refresh_from_db()
     assert buyer.role == Role.BUYER and not buyer.is_staff
@@ -159,18 +150,7 @@ def test_staff_still_manage_buyers_and_sellers(client, staff, world):
     target = SellerFactory(first_name="Old")
     client.force_login(staff)
 
-    response = client.post(
-        _url(User, "change", target.pk),
-        {
-            "email": target.email,
-            "first_name": "New",
-            "last_name": "",
-            "role": Role.SELLER,
-            "is_active": "on",
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "00:00:00",
-        },
-    )
+    response = client.post(_url(User, "change", target.pk), _user_form(target, first_name="New"))
 
     target.refresh_from_db()
     assert response.status_code == 302 and target.first_name == "New"
@@ -179,17 +159,7 @@ def test_staff_still_manage_buyers_and_sellers(client, staff, world):
 def test_a_superuser_grants_staff(client, buyer, world):
     client.force_login(world["superuser"])
 
-    response = client.post(
-        _url(User, "change", buyer.pk),
-        {
-            "email": buyer.email,
-            "role": Role.STAFF,
-            "is_active": "on",
-            "is_staff": "on",
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "00:00:00",
-        },
-    )
+    response = client.post(_url(User, "change", buyer.pk), _user_form(buyer, role=Role.STAFF, is_staff="on"))
 
     buyer.refresh_from_db()
     assert response.status_code == 302 and buyer.is_staff and buyer.role == Role.STAFF
