@@ -15,7 +15,7 @@ celery_app.conf.broker_url = os.environ.get("CELERY_BROKER_URL") or os.environ.g
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     """Cheap password hashing, uploads in a temporary folder (tests that want the S3 server
     ask for the `bucket` fixture), throttles reset per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,6 +24,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.SEARCH_URL = ""  # search answers from the database unless a test asks for `search_index`
     settings.KAFKA_BOOTSTRAP_SERVERS = ""  # events stay in the outbox unless a test asks for `kafka_topic`
     settings.CLICKHOUSE_URL = ""  # tests that need the warehouse ask for `warehouse`
+    # chdb runs one embedded server per process, on one folder: whatever opens it in-process (the
+    # admin's analytics page in the browser test) uses the folder the `warehouse` fixture uses.
+    settings.CHDB_PATH = tmp_path_factory.getbasetemp() / "chdb"
     celery_app.conf.task_always_eager = True  # tasks run in the test, whatever broker .env.stack names
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
