@@ -15,7 +15,9 @@ from catalog.models import Product, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from orders.models import Order, OrderLine, OrderStatusChange
 from orders.status import BUYER_CANCELLABLE, OrderStatus, can_transition, next_statuses
+from orders.tasks import mail_order_placed
 from shop import events, metrics
+from shop.background import run_soon
 from shop.errors import Conflict, DomainError, Forbidden
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
@@ -59,6 +61,7 @@ def place_order(
         metrics.checkout_failed(error.reason)
         raise
     transaction.on_commit(lambda: _count_placed(order), robust=True)
+    transaction.on_commit(lambda: run_soon(mail_order_placed, order.pk), robust=True)
     return order, True
 
 
