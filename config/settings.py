@@ -252,7 +252,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
 
 # --- Shop -------------------------------------------------------------------------
-SHOP_NAME = env.str("SHOP_NAME", default="Bazaar")
+SHOP_NAME = env.str("SHOP_NAME", default="") or "Bazaar"
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=999)
 
