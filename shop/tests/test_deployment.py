@@ -72,7 +72,7 @@ def test_compose_runs_every_service_in_order_on_the_seeds_ports(deployed):
         assert services["migrate"]["depends_on"].get(name, {"condition": "service_healthy"})["condition"] == (
             "service_healthy"
         )
-    assert set(compose["volumes"]) >= {"postgres", "minio", "opensearch", "kafka", "clickhouse", "grafana"}
+    assert set(_compose()["volumes"]) >= {"postgres", "minio", "opensearch", "kafka", "clickhouse", "grafana"}
 
 
 def test_the_image_runs_as_a_user_with_a_healthcheck():
