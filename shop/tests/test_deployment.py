@@ -262,7 +262,13 @@ def test_risk_compose_starts_with_default_credentials(tmp_path):
     defaulted = re.findall(r"\$\{([A-Z_]*(?:PASSWORD|SECRET|_TOKEN|KEY))(?:_FILE)?:-([^}]+)\}", text)
     assert defaulted == [], f"secrets with a default value: {defaulted}"
     assert re.search(r"^SECRET_KEY=$", (ROOT / ".env.example").read_text(), re.M)  # no usable key published
-    for name in ("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "CLICKHOUSE_PASSWORD", "METRICS_TOKEN"):
+    for name in (
+        "POSTGRES_PASSWORD",
+        "MINIO_ROOT_PASSWORD",
+        "CLICKHOUSE_PASSWORD",
+        "METRICS_TOKEN",
+        "GRAFANA_ADMIN_PASSWORD",
+    ):
         assert re.search(rf"^{name}=$", (ROOT / ".env.example").read_text(), re.M), name
 
 
