@@ -3,6 +3,7 @@
 Helpers for test_deployment.py and the compose rehearsal (test_compose_rehearsal.py).
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -44,13 +45,16 @@ def readme_deploy_steps() -> list[str]:
     return block.split("docker compose up")[0].splitlines()
 
 
+def run_steps(project: Path, steps: list[str]) -> None:
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(steps)], cwd=project, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def follow_readme_deploy_steps(project: Path) -> dict[str, str]:
     """Run the README's steps word for word in `project`; returns the .env they made."""
-    done = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", "\n".join(readme_deploy_steps())],
-        cwd=project, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    run_steps(project, readme_deploy_steps())
     return read_env_file(project / ".env")
 
 
@@ -60,11 +64,13 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 
 def render(project: Path, *files: str, env_file: str = ".env") -> subprocess.CompletedProcess:
-    """`docker-compose config` (Debian's 1.29) of `files` with `env_file`, in `project`."""
+    """`docker-compose config` (Debian's 1.29) of `files` with `env_file`, in `project`, from a user's
+    shell: compose lets the shell's variables override .env, and the test's own (.env.stack) must not."""
     arguments = [tool("docker-compose"), "--env-file", env_file]
     for name in files or ("docker-compose.yml",):
         arguments += ["-f", name]
-    return subprocess.run([*arguments, "config"], cwd=project, capture_output=True, text=True, timeout=60)
+    shell = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
+    return subprocess.run([*arguments, "config"], cwd=project, env=shell, capture_output=True, text=True, timeout=60)
 
 
 def rendered(project: Path, *files: str, env_file: str = ".env") -> dict:
