@@ -44,10 +44,11 @@ run: $(VENV)/.base-installed
 	fi; \
 	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	echo "Serving http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, back-office: /admin/)" && \
+	echo "Mail: $${MAILPIT_URL:-printed here, in this terminal}" && \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev-installed lint
-	scripts/stack up postgres redis s3 search kafka clickhouse
+	scripts/stack up postgres redis s3 search kafka clickhouse mail
 	scripts/stack browser
 	scripts/stack spark
 	scripts/stack tools

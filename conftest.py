@@ -13,6 +13,28 @@ from config.celery import app as celery_app
 # Tasks run eagerly in tests; the worker test points a real worker at this same broker.
 celery_app.conf.broker_url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or None
 
+# The servers the tests talk to; `make test` starts them (scripts/stack) and puts these in the environment.
+NEEDED_SERVICES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "S3_ENDPOINT_URL",
+    "SEARCH_URL",
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "CLICKHOUSE_URL",
+)
+
+
+def pytest_configure(config):
+    """Plain `pytest` (the seed's command) in a shell without the servers: one line that says what to
+    run, before any test is collected, rather than hundreds of failures."""
+    missing = [name for name in NEEDED_SERVICES if not os.environ.get(name)]
+    if missing:
+        pytest.exit(
+            f"The tests need real servers ({', '.join(missing)} unset): run `make test`, which starts them and "
+            "runs every test (or `make stack`, then `set -a; . ./.env.stack; set +a` before pytest).",
+            returncode=4,
+        )
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, tmp_path_factory):

@@ -11,15 +11,15 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.models import Role, SellerProfile, User
-from accounts.tasks import send_account_mail
 from accounts.tokens import signup_confirmation
 from catalog.models import SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
+from shop.background import run_soon
 from shop.errors import Conflict, DomainError, Forbidden
+from shop.tasks import send_mail_message
 
 SIGNUP_ROLES = (Role.BUYER, Role.SELLER)
 
@@ -150,11 +150,7 @@ def _mail(user: User, template: str, context: dict) -> None:
     """Rendered here, sent by a worker (accounts.tasks); this request sends it when the broker
     does not answer, rather than lose it."""
     subject, _, body = render_to_string(f"accounts/email/{template}.txt", {"user": user, **context}).partition("\n")
-    message = (subject.strip(), body.strip() + "\n", user.email)
-    try:
-        send_account_mail.delay(*message)
-    except BrokerUnavailable:
-        send_account_mail(*message)
+    run_soon(send_mail_message, subject.strip(), body.strip() + "\n", user.email)
 
 
 INVALID_LINK = "This link is not valid any more (it was used, replaced or has expired): sign up again for a new one."

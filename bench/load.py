@@ -50,7 +50,18 @@ def run() -> None:
     log(f"load: migrating, {PRODUCTS:,} products, {BUYERS:,} buyers")
     manage(env, "migrate", "-v0")
     manage(
-        env, "seed_demo", "--products", str(PRODUCTS), "--buyers", str(BUYERS), "--orders", "0", "--reviews", "0", "-v0"
+        env,
+        "seed_demo",
+        "--products",
+        str(PRODUCTS),
+        "--buyers",
+        str(BUYERS),
+        "--orders",
+        "0",
+        "--reviews",
+        "0",
+        "--no-pictures",
+        "-v0",
     )
     manage(env, "shell", "-c", REHASH)
     log("load: indexing products in OpenSearch")

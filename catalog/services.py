@@ -15,7 +15,7 @@ from catalog.images import prepare_image
 from catalog.models import Category, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
-from shop.errors import DomainError, Forbidden, StaleStock
+from shop.errors import Conflict, DomainError, Forbidden, StaleStock
 
 logger = logging.getLogger(__name__)
 
@@ -308,3 +308,68 @@ def save_category(category: Category) -> Category:
     ids = selectors.category_with_descendants(category.pk) or [category.pk]
     enqueue(SearchQueueEntry.Kind.PRODUCT, Product.objects.filter(category_id__in=ids).values_list("pk", flat=True))
     return category
+
+
+def ensure_can_edit_categories(user) -> None:
+    if not (user.is_authenticated and user.is_staff):
+        raise Forbidden("Only staff may create, change or delete categories.")
+
+
+def _unique_category_slug(name: str, *, exclude: int | None = None) -> str:
+    base = slugify(name)[:130] or "category"
+    slug, n = base, 2
+    while Category.objects.filter(slug=slug).exclude(pk=exclude).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_category(category: Category) -> None:
+    """A name is unique among its siblings, and a category never sits under itself."""
+    node = category.parent
+    while node is not None:
+        if category.pk is not None and node.pk == category.pk:
+            raise DomainError("A category cannot sit under itself or under one of its sub-categories.", field="parent")
+        node = node.parent
+    siblings = Category.objects.filter(parent=category.parent, name__iexact=category.name).exclude(pk=category.pk)
+    if siblings.exists():
+        raise Conflict(f"There is already a category named {category.name!r} here.", field="name")
+
+
+@transaction.atomic
+def create_category(
+    *, by, name: str, parent: Category | None = None, description: str = "", slug: str = ""
+) -> Category:
+    """A new category (staff only); its slug comes from its name unless one is given."""
+    ensure_can_edit_categories(by)
+    category = Category(name=name.strip(), parent=parent, description=description)
+    _check_category(category)
+    if slug and Category.objects.filter(slug=slug).exists():
+        raise Conflict(f"The slug {slug!r} is taken.", field="slug")
+    category.slug = slug or _unique_category_slug(f"{parent.name}-{name}" if parent else name)
+    return save_category(category)
+
+
+@transaction.atomic
+def update_category(category: Category, *, by, **changes) -> Category:
+    """Rename, move or describe a category (staff only); its products' search documents follow."""
+    ensure_can_edit_categories(by)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    for field in ("name", "parent", "description", "slug"):
+        if field in changes:
+            setattr(category, field, changes[field].strip() if field == "name" else changes[field])
+    _check_category(category)
+    if "slug" in changes and Category.objects.filter(slug=category.slug).exclude(pk=category.pk).exists():
+        raise Conflict(f"The slug {category.slug!r} is taken.", field="slug")
+    return save_category(category)
+
+
+@transaction.atomic
+def delete_category(category: Category, *, by) -> None:
+    """Delete an empty category (staff only): one with products or sub-categories is refused."""
+    ensure_can_edit_categories(by)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if category.products.exists():
+        raise Conflict(f"{category.name} still has products: move them to another category first.")
+    if category.children.exists():
+        raise Conflict(f"{category.name} has sub-categories: delete or move them first.")
+    category.delete()

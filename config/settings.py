@@ -5,12 +5,14 @@ takes over (SQLite, local files, ...), so the site runs on a bare machine.
 `.env.example` lists every variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
 
+from config import seed_names
 from config.keys import DEVELOPMENT_KEY, require_strong
 from shop.object_storage import storage_settings
 
@@ -18,6 +20,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The seed's names (POSTGRES_SERVER, MINIO_BUCKET_NAME, ...) fill whatever the project's own leave unset.
+seed_names.apply(os.environ)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -216,13 +220,20 @@ PASSWORD_HASHERS = env.list(
         "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     ],
 )
-# Mail goes to the console unless EMAIL_BACKEND names a real backend (with EMAIL_OPTIONS as JSON).
-MAILERS = {
-    "default": {
-        "BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
-        "OPTIONS": env.json("EMAIL_OPTIONS", default={}),
-    }
-}
+# --- Mail -----------------------------------------------------------------------------
+# EMAIL_URL names the SMTP server: smtp://user:password@host:25, smtp+tls://...:587 (STARTTLS) or
+# smtp+ssl://...:465 (TLS). Empty: mail is printed on the console, where `make run` shows the links.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+_email = env.email_url_config(EMAIL_URL) if EMAIL_URL else {}
+EMAIL_BACKEND = _email.get("EMAIL_BACKEND", "shop.mail_console.ReadableConsoleBackend")
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# Seconds an SMTP server may take before the sending task gives up (and retries later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # --- Internationalisation -----------------------------------------------------------
@@ -260,7 +271,7 @@ IMAGE_DECODE_MEMORY_MB = env.int("IMAGE_DECODE_MEMORY_MB", default=400)
 IMAGE_DECODE_WAIT_SECONDS = env.float("IMAGE_DECODE_WAIT_SECONDS", default=5.0)
 
 # --- Shop -------------------------------------------------------------------------
-SHOP_NAME = env.str("SHOP_NAME", default="Bazaar")
+SHOP_NAME = env.str("SHOP_NAME", default="") or "Bazaar"
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=999)
 

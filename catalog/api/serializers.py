@@ -7,9 +7,18 @@ from catalog.models import Category, Product, ProductImage
 
 
 class CategorySerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(
+        max_length=140, required=False, help_text="Made from the name (and the parent's) when not given."
+    )
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), allow_null=True, required=False, help_text="null: a top-level category."
+    )
+
     class Meta:
         model = Category
         fields = ["id", "name", "slug", "parent", "description"]
+        extra_kwargs = {"name": {"max_length": 120}, "description": {"required": False}}
+        validators: list = []  # uniqueness among siblings is the service's rule (409, not 400)
 
 
 class ProductImageSerializer(serializers.ModelSerializer):
