@@ -55,6 +55,11 @@ class OptionalEmailField(serializers.CharField):
         super().__init__(max_length=254, allow_blank=True, validators=[EmailValidator()], **kwargs)
 
 
+class LoggedOutEverywhereSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    retired = serializers.IntegerField(help_text="How many refresh tokens were retired.")
+
+
 class SellerProfileSerializer(serializers.ModelSerializer):
     contact_email = OptionalEmailField(required=False)
     product_count = serializers.IntegerField(read_only=True, required=False)

@@ -9,7 +9,7 @@ from catalog import services
 from catalog.search import queries
 from catalog.search.results import PRICE_RANGE_KEYS, SearchParams
 from shop.api.money import MoneyQueryField
-from shop.sessions import session_key
+from shop.sessions import session_pseudonym
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -142,7 +142,7 @@ class SearchView(APIView):
         params = SearchParams(**query.validated_data)
         page = queries.search(params)
         services.record_search(
-            q=params.q, kind=params.type, results=page.count, user=request.user, session_key=session_key(request)
+            q=params.q, kind=params.type, results=page.count, user=request.user, session_key=session_pseudonym(request)
         )
         return Response(
             {

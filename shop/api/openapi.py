@@ -12,9 +12,12 @@ Clients generate their SDKs from the schema, so it says exactly what an operatio
 - conditional reads (ETag, 304) and deprecations where the view has them.
 """
 
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions
+from rest_framework.request import Request
 
 from shop.api import conditional, deprecation
 from shop.api.errors import ErrorSerializer
@@ -64,7 +67,17 @@ class AutoSchema(openapi.AutoSchema):
     def get_auth(self):
         """No security requirement where anonymous callers are allowed."""
         requirements = super().get_auth()
-        return [] if {} in requirements else requirements
+        return [] if {} in requirements or self._anyone_may() else requirements
+
+    def _anyone_may(self) -> bool:
+        """Whether the view's permissions let an anonymous caller through for this method (asked of the
+        permissions themselves, so a project permission such as "read-only or staff" counts too)."""
+        request = Request(HttpRequest())
+        request.method, request.user = self.method, AnonymousUser()
+        try:
+            return all(permission.has_permission(request, self.view) for permission in self.view.get_permissions())
+        except Exception:  # a permission that needs more of a request than this: not open to anyone
+            return False
 
     def _map_basic_serializer(self, serializer, direction):
         """In answers every field is always there (required), but those a serializer names in
@@ -96,7 +109,9 @@ class AutoSchema(openapi.AutoSchema):
             statuses.add(404)  # an unknown id; for a list, a page past its end
         if view.get_authenticators():
             statuses.add(401)
-            denies_reads = any(type(p) not in _OPEN_TO_ANY_USER for p in view.get_permissions())
+            denies_reads = not self._anyone_may() and any(
+                type(p) not in _OPEN_TO_ANY_USER for p in view.get_permissions()
+            )
             if method not in permissions.SAFE_METHODS or denies_reads:
                 statuses.add(403)  # the permission, a service's Forbidden, or CSRF for a session
         if view.get_throttles():
