@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import DisallowedHost, MiddlewareNotUsed
 from jsonschema.exceptions import best_match
 from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 
@@ -153,6 +153,10 @@ class ContractCheck:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIX) or getattr(response, "streaming", False):
+            return response
+        try:
+            request.get_host()
+        except DisallowedHost:  # refused before it reached the API (an unknown Host): not the API's answer
             return response
         problems = contract().problems(
             request.method, request.path, response.status_code, response.headers, response.content
