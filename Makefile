@@ -5,6 +5,9 @@
 #   make stack        start the real local services and write .env.stack
 #   make bench        run the benchmarks and print their figures
 #   make lint         ruff check and format check
+#   make audit        pip-audit of the pinned requirements against PyPI's advisory data
+#   make schema       write the API schema the code serves to docs/api/openapi.json (breaking changes need
+#                     a line in docs/api/CHANGELOG.md first)
 
 SHELL := /bin/bash
 PORT ?= 8000
@@ -12,7 +15,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?=
 
-.PHONY: run test stack bench lint format clean
+.PHONY: run test stack bench lint format clean audit schema
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -43,13 +46,16 @@ run: $(VENV)/.base-installed
 	fi; \
 	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	echo "Serving http://127.0.0.1:$(PORT)/  (API docs: /api/docs/, back-office: /admin/)" && \
+	echo "Mail: $${MAILPIT_URL:-printed here, in this terminal}" && \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev-installed lint
-	scripts/stack up postgres redis s3 search kafka clickhouse
+	scripts/stack up postgres redis s3 search kafka clickhouse mail
 	scripts/stack browser
 	scripts/stack spark
 	scripts/stack tools
+	scripts/stack oasdiff
+	clients/sdk setup
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
 	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
 	$(PY) -m pytest -m drill -n 0 $(PYTEST_ARGS)
@@ -63,6 +69,16 @@ bench: $(VENV)/.dev-installed
 	@set -a; . ./.env.stack; set +a; set -o pipefail; $(PY) -m bench.run | tee bench-results.md
 	@# the longer schemathesis run (make test runs FUZZ_EXAMPLES=4 per operation and role)
 	@set -a; . ./.env.stack; set +a; FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -m fuzz -q
+	@# the dependency audit: its verdict is printed; a vulnerable or unauditable set does not stop the figures above
+	@scripts/audit 2>&1 | tee -a bench-results.md || echo "make audit did not pass (above)" | tee -a bench-results.md
+
+audit:
+	scripts/audit
+
+schema: $(VENV)/.dev-installed
+	scripts/stack oasdiff
+	@# the schema does not depend on DEBUG; a development setting spares asking for a SECRET_KEY here
+	DEBUG=$${DEBUG:-true} $(PY) manage.py api_schema --write
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
@@ -73,4 +89,4 @@ format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-audit staticfiles .pytest_cache .ruff_cache

@@ -33,12 +33,21 @@ def stop_session(session) -> None:
         session.stop()
 
 
+def submitted_by_spark_submit() -> bool:
+    """This Python is the driver of `spark-submit spark_jobs/<job>.py`: the JVM already runs, on the
+    master and with the driver's memory and classpath that spark-submit was given (its --master, or
+    MASTER from conf/spark-env.sh, see spark_jobs/spark_home.py)."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
 def start_session(app_name: str = "bazaar-analytics"):
-    """A session on SPARK_MASTER (local[*] by default).
+    """A session on SPARK_MASTER (local[*] by default), or on spark-submit's master.
 
     Time is UTC everywhere (JVM, SQL session), so a timestamp read from the shop's
     database lands in the warehouse as the same instant. Python workers run this
-    interpreter, which has the project's dependencies.
+    interpreter, which has the project's dependencies, and import the project's
+    modules from its folder (the same path on every machine of the cluster: the
+    compose services share one image).
     """
     from pyspark.sql import SparkSession
 
@@ -47,12 +56,16 @@ def start_session(app_name: str = "bazaar-analytics"):
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     jars = ",".join(jdbc_jars())
+    builder = SparkSession.builder.appName(app_name)
+    if not submitted_by_spark_submit():
+        builder = (
+            builder.master(settings.SPARK_MASTER)
+            .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
+            .config("spark.driver.memory", settings.SPARK_DRIVER_MEMORY)
+        )
     session = (
-        SparkSession.builder.master(settings.SPARK_MASTER)
-        .appName(app_name)
-        .config("spark.jars", jars)
-        .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
-        .config("spark.driver.memory", settings.SPARK_DRIVER_MEMORY)
+        builder.config("spark.jars", jars)
+        .config("spark.executorEnv.PYTHONPATH", str(settings.BASE_DIR))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")

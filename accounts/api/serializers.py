@@ -1,3 +1,5 @@
+from django.core.validators import EmailValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role, SellerProfile, User
@@ -37,7 +39,29 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 254,
+        "pattern": r"^$|^[^@\s]+@[^@\s]+$",
+        "description": "An email address, or empty.",
+    }
+)
+class OptionalEmailField(serializers.CharField):
+    """An email address, or "" for none: one string type for generated clients (an EmailField that
+    allows blank is described as a oneOf, which generators turn into a wrapper class)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, allow_blank=True, validators=[EmailValidator()], **kwargs)
+
+
+class LoggedOutEverywhereSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    retired = serializers.IntegerField(help_text="How many refresh tokens were retired.")
+
+
 class SellerProfileSerializer(serializers.ModelSerializer):
+    contact_email = OptionalEmailField(required=False)
     product_count = serializers.IntegerField(read_only=True, required=False)
     user_id = serializers.IntegerField(source="user.id", read_only=True)
 

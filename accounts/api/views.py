@@ -1,7 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
@@ -9,6 +8,7 @@ from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairVi
 from accounts import selectors, services
 from accounts.api.serializers import (
     ConfirmSignupSerializer,
+    LoggedOutEverywhereSerializer,
     LoginSerializer,
     SellerProfileSerializer,
     SignupAcceptedSerializer,
@@ -18,6 +18,17 @@ from accounts.api.serializers import (
     UserSerializer,
 )
 from accounts.links import confirmation_link
+from accounts.refresh_tokens import retire_refresh_tokens
+from accounts.throttling import AttemptThrottle
+from shop.api.conditional import ConditionalReads
+from shop.api.openapi import errors
+
+
+def throttled_schema(request, status_code: int, response, *, refusals: tuple[int, ...] = ()):
+    """The schema of an attempt-throttled auth operation: its answer and its own refusals. The 429
+    (Error body, Retry-After header) comes with the throttle, as for every throttled operation
+    (shop/api/openapi.py)."""
+    return extend_schema(request=request, responses={status_code: response, **errors(*refusals)}, tags=["auth"])
 
 
 def _token_pair(user) -> dict[str, str]:
@@ -37,10 +48,10 @@ class SignupView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "signup"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "signup", "email"
 
-    @extend_schema(request=SignupSerializer, responses={202: SignupAcceptedSerializer}, tags=["auth"])
+    @throttled_schema(SignupSerializer, 202, SignupAcceptedSerializer)
     def post(self, request):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -56,10 +67,10 @@ class ConfirmSignupView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "login", "uid"
 
-    @extend_schema(request=ConfirmSignupSerializer, responses={200: SignupResponseSerializer}, tags=["auth"])
+    @throttled_schema(ConfirmSignupSerializer, 200, SignupResponseSerializer)
     def post(self, request):
         serializer = ConfirmSignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -70,10 +81,10 @@ class ConfirmSignupView(APIView):
 class LoginView(TokenObtainPairView):
     """Exchange email and password for an access and a refresh token."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "login", "email"
 
-    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    @throttled_schema(LoginSerializer, 200, TokenPairSerializer, refusals=(401,))
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -81,18 +92,32 @@ class LoginView(TokenObtainPairView):
 class RefreshView(TokenRefreshView):
     """A new access token and a new refresh token; the refresh token sent is retired."""
 
-    @extend_schema(tags=["auth"])
+    @extend_schema(responses={200: TokenPairSerializer, **errors(401)}, tags=["auth"])
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
 
 class LogoutView(TokenBlacklistView):
-    """Retire a refresh token: it can no longer be refreshed. Access tokens already handed
-    out stay valid until they expire (ACCESS_TOKEN_EXPIRE_MINUTES)."""
+    """Retire a refresh token: it can no longer be refreshed (204, no body). Access tokens already
+    handed out stay valid until they expire (ACCESS_TOKEN_EXPIRE_MINUTES)."""
 
-    @extend_schema(tags=["auth"], responses={200: None})
+    @extend_schema(tags=["auth"], responses={204: None, **errors(401)})
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        super().post(request, *args, **kwargs)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutEverywhereView(APIView):
+    """Retire every refresh token of the signed-in account, on every device (a lost phone, a shared
+    computer). Access tokens already handed out stay valid until they expire
+    (ACCESS_TOKEN_EXPIRE_MINUTES); a password change or reset does the same."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: LoggedOutEverywhereSerializer}, tags=["auth"])
+    def post(self, request):
+        retired = retire_refresh_tokens(request.user)
+        return Response({"detail": "Every device is logged out: log in again to get new tokens.", "retired": retired})
 
 
 class MeView(generics.RetrieveUpdateAPIView):
@@ -106,7 +131,7 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user
 
 
-class SellerListView(generics.ListAPIView):
+class SellerListView(ConditionalReads, generics.ListAPIView):
     serializer_class = SellerProfileSerializer
     permission_classes = [permissions.AllowAny]
     filter_backends: list = []
@@ -115,7 +140,7 @@ class SellerListView(generics.ListAPIView):
         return selectors.seller_list()
 
 
-class SellerDetailView(generics.RetrieveUpdateAPIView):
+class SellerDetailView(ConditionalReads, generics.RetrieveUpdateAPIView):
     """A seller's public profile; the seller (or staff) may PATCH it."""
 
     serializer_class = SellerProfileSerializer

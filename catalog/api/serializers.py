@@ -7,15 +7,26 @@ from catalog.models import Category, Product, ProductImage
 
 
 class CategorySerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(
+        max_length=140, required=False, help_text="Made from the name (and the parent's) when not given."
+    )
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), allow_null=True, required=False, help_text="null: a top-level category."
+    )
+
     class Meta:
         model = Category
         fields = ["id", "name", "slug", "parent", "description"]
+        extra_kwargs = {"name": {"max_length": 120}, "description": {"required": False}}
+        validators: list = []  # uniqueness among siblings is the service's rule (409, not 400)
 
 
 class ProductImageSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The original (metadata stripped); presigned when in a bucket.")
     key = serializers.CharField(source="image.name", read_only=True, help_text="Its key in storage.")
     thumbnails = serializers.SerializerMethodField(help_text="Width in pixels → URL of a copy that wide.")
+    # Declared, not derived from the model: the derived bounds depend on the database (SQLite has no smallint).
+    position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
     class Meta:
         model = ProductImage
@@ -39,7 +50,27 @@ class ProductSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.00"), max_value=Decimal("9999999999.99")
     )
-    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    stock = serializers.IntegerField(
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text="On a change, send expected_stock with it (or use stock_delta): orders placed since you "
+        "read the figure are not undone.",
+    )
+    expected_stock = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text="The stock you last read. A new stock is set only if the stock is still this; "
+        "otherwise 409 with the current figure.",
+    )
+    stock_delta = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=-2_147_483_647,
+        max_value=2_147_483_647,
+        help_text='Change the stock by this many units ("add 5": 5); no condition needed.',
+    )
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     category_name = serializers.CharField(source="category.name", read_only=True)
     seller = serializers.IntegerField(source="seller_id", read_only=True)
@@ -47,6 +78,10 @@ class ProductSerializer(serializers.ModelSerializer):
     images = ProductImageSerializer(source="gallery", many=True, read_only=True)
     rating = serializers.FloatField(source="rating_average", read_only=True)
     in_stock = serializers.BooleanField(read_only=True)
+    slug = serializers.CharField(
+        read_only=True,
+        help_text="Words of the title for the storefront URL; empty when the title has no Latin letters.",
+    )
 
     class Meta:
         model = Product
@@ -58,6 +93,8 @@ class ProductSerializer(serializers.ModelSerializer):
             "price",
             "currency",
             "stock",
+            "expected_stock",
+            "stock_delta",
             "in_stock",
             "category",
             "category_name",

@@ -1,8 +1,8 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from catalog import selectors, services
@@ -16,20 +16,69 @@ from catalog.api.serializers import (
 )
 from catalog.filters import ProductFilter
 from catalog.models import Category, ProductImage
+from shop.api.conditional import ConditionalReads
+from shop.api.openapi import errors
 from shop.api.pagination import CataloguePagination
+from shop.api.parsers import SafeJSONParser
 from shop.converters import ID_REGEX
-from shop.sessions import session_key
+from shop.sessions import session_pseudonym
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class ReadOnlyOrStaff(permissions.BasePermission):
+    message = "Only staff may create, change or delete categories."
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_staff)
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: CategorySerializer, **errors(409)}),
+    partial_update=extend_schema(responses={200: CategorySerializer, **errors(409)}),
+    destroy=extend_schema(responses={204: None, **errors(409)}),
+)
+class CategoryViewSet(ConditionalReads, viewsets.ModelViewSet):
+    """The category tree. Anyone reads; staff create, change and delete (a category with products or
+    sub-categories is not deleted: 409)."""
+
     queryset = Category.objects.order_by("name")
     serializer_class = CategorySerializer
     lookup_value_regex = ID_REGEX
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [ReadOnlyOrStaff]
+    parser_classes = [SafeJSONParser]
     filter_backends: list = []
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_category(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_category(
+            serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_category(instance, by=self.request.user)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        description="The catalogue, newest first unless `ordering` says otherwise. Shoppers see products on sale; "
+        "a signed-in seller also sees their own taken off sale; staff see all."
+    ),
+    retrieve=extend_schema(description="One product with its images, price, stock and rating."),
+    create=extend_schema(description="Put a product on sale; you are its seller (sellers and staff)."),
+    update=extend_schema(
+        description="Replace a product's fields (its seller or staff).",
+        responses={200: ProductSerializer, **errors(409)},  # a stock that changed since it was read
+    ),
+    partial_update=extend_schema(
+        description="Change some of a product's fields (its seller or staff).",
+        responses={200: ProductSerializer, **errors(409)},
+    ),
+    destroy=extend_schema(description="Delete a product and its images; orders keep their copies of it."),
+)
 class ProductViewSet(
+    ConditionalReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -50,11 +99,12 @@ class ProductViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         product = self.get_object()
-        services.record_view(product, user=request.user, session_key=session_key(request))
+        services.record_view(product, user=request.user, session_key=session_pseudonym(request))
         return Response(self.get_serializer(product).data)
 
     def perform_create(self, serializer):
-        product = services.create_product(seller=self.request.user, **serializer.validated_data)
+        fields = {k: v for k, v in serializer.validated_data.items() if k not in ("expected_stock", "stock_delta")}
+        product = services.create_product(seller=self.request.user, **fields)
         serializer.instance = selectors.all_products().get(pk=product.pk)
 
     def perform_update(self, serializer):
@@ -65,7 +115,7 @@ class ProductViewSet(
         services.delete_product(instance, by=self.request.user)
 
     @extend_schema(request={"multipart/form-data": ImageUploadSerializer}, responses={201: ProductImageSerializer})
-    @action(detail=True, methods=["post"], url_path="image", parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], url_path="image", parser_classes=[MultiPartParser])
     def image(self, request, pk=None):
         """Upload an image of the product (multipart field `file`)."""
         product = get_object_or_404(selectors.all_products(), pk=pk)

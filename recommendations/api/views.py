@@ -1,8 +1,7 @@
 """Recommendations for mobile clients: the same shelves as the storefront's pages."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +16,6 @@ from recommendations.api.serializers import (
 )
 
 LIMIT = LimitSerializer  # documents `limit` as a query parameter, bounds included
-PRODUCT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A product id.")
 
 
 def _limit(request, default: int) -> int:
@@ -33,7 +31,7 @@ class ProductRecommendationsView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        parameters=[PRODUCT_ID, LIMIT],
+        parameters=[LIMIT],
         responses={200: ProductRecommendationsSerializer},
         tags=["recommendations"],
     )
