@@ -14,6 +14,16 @@ An input whose fingerprint matches the current model's is not trained again
 (`--rebuild` forces it); training the same input twice gives the same rules.
 """
 
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the pipeline does (recorded, locked), exit
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from spark_jobs.submit import submit
+
+    submit(Path(__file__).stem)
+
+
 from django.conf import settings
 
 from recommendations import models_table
@@ -85,13 +95,3 @@ def mine(spark, baskets: list[tuple[int, list[int]]]):
     best_first = SparkWindow.partitionBy("product_id").orderBy(F.desc("confidence"), F.desc("lift"), "other_id")
     ranked = pairs.withColumn("rank", F.row_number().over(best_first)).where(F.col("rank") <= TOP)
     return ranked.select("product_id", "other_id", "rank", "confidence", "lift", "support", "pair_orders")
-
-
-if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from spark_jobs.submit import submit
-
-    submit(NAME)

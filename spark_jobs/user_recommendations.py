@@ -19,6 +19,16 @@ ranks a shopper's next purchases better, so that is what the storefront shows
 trains it, and the benchmark measures it beside the others.
 """
 
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the pipeline does (recorded, locked), exit
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from spark_jobs.submit import submit
+
+    submit(Path(__file__).stem)
+
+
 from collections import Counter
 
 from recommendations import models_table
@@ -137,13 +147,3 @@ def recommend(spark, interactions: list[tuple[int, int, float, int]]):
             F.col("score").cast("double"),
         )
     )
-
-
-if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from spark_jobs.submit import submit
-
-    submit(NAME)
