@@ -30,6 +30,7 @@ from shop.testing import gunicorn
 
 EVALUATION_DATABASE = "bench_recs"
 FRESHNESS_DATABASE = "bench_recs_fresh"
+COST_DATABASE = "bench_recs_cost"
 FRESHNESS_ORDERS = int(os.environ.get("BENCH_FRESHNESS_ORDERS", "5"))
 DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105 (seed_demo's, printed on every run)
 
@@ -46,8 +47,8 @@ def run() -> None:
     _print(freshness, cost)
 
 
-def _environment(warehouse_database: str) -> dict:
-    env = environment("shop_bench_recs", keep=("CLICKHOUSE_URL", "KAFKA_BOOTSTRAP_SERVERS"))
+def _environment(warehouse_database: str, shop_database: str = "shop_bench_recs") -> dict:
+    env = environment(shop_database, keep=("CLICKHOUSE_URL", "KAFKA_BOOTSTRAP_SERVERS"))
     if not env.get("CLICKHOUSE_URL") or not env.get("KAFKA_BOOTSTRAP_SERVERS"):
         sys.exit("the recommendations benchmark needs ClickHouse and Kafka (scripts/stack up clickhouse kafka)")
     env["CLICKHOUSE_URL"] = env["CLICKHOUSE_URL"].rsplit("/", 1)[0] + f"/{warehouse_database}"
@@ -56,11 +57,15 @@ def _environment(warehouse_database: str) -> dict:
     return env
 
 
-def _drop_warehouse(env: dict, database: str) -> None:
+def _clickhouse(env: dict, database: str = "default"):
     from clickhouse_driver import Client
 
     parts = urlsplit(env["CLICKHOUSE_URL"])
-    Client(host=parts.hostname, port=parts.port or 9000).execute(f"DROP DATABASE IF EXISTS {database}")
+    return Client(host=parts.hostname, port=parts.port or 9000, database=database, send_receive_timeout=600)
+
+
+def _drop_warehouse(env: dict, database: str) -> None:
+    _clickhouse(env).execute(f"DROP DATABASE IF EXISTS {database}")
 
 
 # --- freshness -------------------------------------------------------------------------
@@ -140,14 +145,22 @@ def _order_to_trending(api: str, headers: dict, product: int, timeout: float = 3
 
 
 def _cost() -> list[tuple[str, str, str]]:
-    """The two jobs over the pipeline benchmark's data (its database and warehouse)."""
-    env = pipeline._environment()
+    """The two jobs over the pipeline benchmark's data, generated the same way into a database and a
+    warehouse of this benchmark's own (so it may run beside the pipeline benchmark)."""
+    env = _environment(COST_DATABASE, "shop_bench_recs_cost")
+    env["SPARK_JDBC_PARTITIONS"] = env.get("SPARK_JDBC_PARTITIONS", "4")
     ensure_database(env["DATABASE_URL"])
     log("recs: cost, on the pipeline benchmark's data")
     manage(env, "migrate", "-v0")
     manage(env, "seed_demo", "--products", "1000", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
     shop = pipeline._connect(env)
-    pipeline._reset(shop, env)
+    _drop_warehouse(env, COST_DATABASE)
+    with shop.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE orders_orderline, orders_orderstatuschange, orders_order, shop_outboxevent, "
+            "analytics_jobrun, analytics_watermark, analytics_pipelinelock, analytics_pipelinerun CASCADE"
+        )
+    shop.commit()
     manage(env, "analytics_schema")
     log(f"recs: generating {pipeline.LINES:,} order lines and syncing them")
     pipeline._generate_orders(shop, pipeline.LINES)
@@ -161,7 +174,7 @@ def _cost() -> list[tuple[str, str, str]]:
         )
         figures.append((f"{job} (command, with Spark's start)", f"{wall:.1f} s", ""))
     log(f"recs: {pipeline.RAW_EVENTS:,} raw events, then user_recommendations again")
-    pipeline._clickhouse(env).execute(
+    _clickhouse(env, COST_DATABASE).execute(
         "INSERT INTO raw_events (event_id, type, version, occurred_at, user_id, session, payload, received_at) "
         "SELECT generateUUIDv4(), ['product_viewed', 'product_viewed', 'cart_item_added'][1 + number % 3], "
         "1, toDateTime(now() - 86400 * (number % 365) - number % 86400), 1 + number % 10000, '', "
