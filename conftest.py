@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import contextlib
 import os
 
 import pytest
@@ -187,3 +188,35 @@ def spark(settings):
     settings.SPARK_JDBC_PARTITIONS = 2
     jdbc_jars()  # fails with the command that fetches them, rather than deep inside a job
     return settings
+
+
+@pytest.fixture(scope="session")
+def cluster_topology() -> dict[str, str]:
+    """The settings of the cluster topology (`make cluster`), which `make test` starts for `-m cluster`."""
+    from shop.testing import cluster_settings
+
+    found = cluster_settings()
+    if not found.get("CLICKHOUSE_CLUSTER"):
+        pytest.skip("the cluster topology is not up: `make cluster` starts it (make test does, for -m cluster)")
+    return found
+
+
+@pytest.fixture
+def cluster_warehouse(settings, cluster_topology):
+    """A fresh database on the replicated, sharded ClickHouse: Replicated tables on its four nodes,
+    Distributed tables over them."""
+    import uuid
+
+    from analytics import schema
+    from analytics.warehouse import warehouse as current
+
+    database = f"test_{uuid.uuid4().hex[:12]}"
+    base, _, query = cluster_topology["CLICKHOUSE_URL"].partition("?")
+    settings.CLICKHOUSE_URL = f"{base.rsplit('/', 1)[0]}/{database}?{query}"
+    settings.CLICKHOUSE_CLUSTER = cluster_topology["CLICKHOUSE_CLUSTER"]
+    schema.migrate()
+    store, nodes = current(), schema.cluster_nodes()
+    yield store
+    for node in nodes:
+        with contextlib.suppress(Exception):  # a node a drill left stopped keeps its copy; the name is unique
+            node.execute(f"DROP DATABASE IF EXISTS {database}")

@@ -148,6 +148,9 @@ KAFKA_DELIVERY_TIMEOUT_MS = env.int("KAFKA_DELIVERY_TIMEOUT_MS", default=10000)
 # --- Analytics warehouse -------------------------------------------------------------------
 # Empty CLICKHOUSE_URL: the embedded engine (chdb) keeps the warehouse under CHDB_PATH.
 CLICKHOUSE_URL = env.str("CLICKHOUSE_URL", default="")
+# A replicated, sharded ClickHouse: the cluster's name in its remote_servers (analytics.schema
+# then makes Replicated*MergeTree tables on every node and Distributed tables over them).
+CLICKHOUSE_CLUSTER = env.str("CLICKHOUSE_CLUSTER", default="")
 CHDB_PATH = Path(env.str("CHDB_PATH", default=str(BASE_DIR / ".data" / "chdb")))
 CHDB_DATABASE = env.str("CHDB_DATABASE", default="bazaar")
 EVENTS_CONSUMER_GROUP = env.str("EVENTS_CONSUMER_GROUP", default="bazaar-warehouse")

@@ -106,6 +106,28 @@ def stack(*arguments: str) -> None:
     )
 
 
+def cluster(*arguments: str, env: dict | None = None, timeout: float = 600) -> None:
+    """Run `scripts/stack cluster ...`: the cluster drills stop and start only the cluster's own nodes."""
+    done = subprocess.run(  # noqa: S603 (our own script and arguments)
+        [str(ROOT / "scripts" / "stack"), "cluster", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    if done.returncode:
+        raise RuntimeError(f"scripts/stack cluster {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
+
+
+def cluster_settings() -> dict[str, str]:
+    """The settings `scripts/stack cluster up` wrote to .env.cluster (empty when it has not run)."""
+    path = ROOT / ".env.cluster"
+    if not path.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
 def port_answers(port: int) -> bool:
     """Something accepts connections on this loopback port."""
     with socket.socket() as sock:

@@ -11,11 +11,10 @@ warehouse stores them; no time zone of any process can shift them.
 """
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from analytics.warehouse import warehouse
+from analytics.warehouse import connection_options, warehouse
 
 BATCH_ROWS = 50_000
 
@@ -43,14 +42,7 @@ def _write_from_executors(frame, table: str, times: list[str]) -> int:
 
 def _partition_inserter(url: str, table: str, columns: list[str], times: list[str]):
     """A function for mapInArrow: runs on an executor, inserts its partition, yields the count."""
-    parts = urlsplit(url)
-    where = {
-        "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 9000,
-        "user": parts.username or "default",
-        "password": parts.password or "",
-        "database": parts.path.lstrip("/") or "default",
-    }
+    where = connection_options(url)
     statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
 
     def insert(batches):
