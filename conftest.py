@@ -220,3 +220,24 @@ def cluster_warehouse(settings, cluster_topology):
     for node in nodes:
         with contextlib.suppress(Exception):  # a node a drill left stopped keeps its copy; the name is unique
             node.execute(f"DROP DATABASE IF EXISTS {database}")
+
+
+@pytest.fixture
+def cluster_kafka_topic(settings, cluster_topology):
+    """A topic of this test's own on the three-broker Kafka: KAFKA_PARTITIONS partitions, three
+    copies each, two in sync for an acknowledged write; and a consumer group of its own."""
+    import uuid
+
+    from confluent_kafka.admin import AdminClient
+
+    from shop import kafka
+
+    settings.KAFKA_BOOTSTRAP_SERVERS = cluster_topology["KAFKA_BOOTSTRAP_SERVERS"]
+    settings.KAFKA_PARTITIONS = int(cluster_topology["KAFKA_PARTITIONS"])
+    settings.KAFKA_REPLICATION_FACTOR = int(cluster_topology["KAFKA_REPLICATION_FACTOR"])
+    settings.KAFKA_MIN_INSYNC_REPLICAS = int(cluster_topology["KAFKA_MIN_INSYNC_REPLICAS"])
+    settings.KAFKA_EVENTS_TOPIC = f"drill-events-{uuid.uuid4().hex[:12]}"
+    settings.EVENTS_CONSUMER_GROUP = f"drill-{uuid.uuid4().hex[:12]}"
+    kafka.ensure_topic()
+    yield settings.KAFKA_EVENTS_TOPIC
+    AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS}).delete_topics([settings.KAFKA_EVENTS_TOPIC])

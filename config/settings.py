@@ -142,7 +142,12 @@ CELERY_BEAT_SCHEDULE = {
 # Empty KAFKA_BOOTSTRAP_SERVERS: events stay in the outbox table.
 KAFKA_BOOTSTRAP_SERVERS = env.str("KAFKA_BOOTSTRAP_SERVERS", default="")
 KAFKA_EVENTS_TOPIC = env.str("KAFKA_EVENTS_TOPIC", default="bazaar.events")
+# Partitions of the events topic: the most consumers one group can spread over (scale-out).
+KAFKA_PARTITIONS = env.int("KAFKA_PARTITIONS", default=6)
+# On a cluster: 3 copies of each partition, and a write is acknowledged (acks=all) only once
+# KAFKA_MIN_INSYNC_REPLICAS of them have it, so losing one broker loses no acknowledged event.
 KAFKA_REPLICATION_FACTOR = env.int("KAFKA_REPLICATION_FACTOR", default=1)
+KAFKA_MIN_INSYNC_REPLICAS = env.int("KAFKA_MIN_INSYNC_REPLICAS", default=1)
 KAFKA_DELIVERY_TIMEOUT_MS = env.int("KAFKA_DELIVERY_TIMEOUT_MS", default=10000)
 
 # --- Analytics warehouse -------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #
 #   scripts/stack cluster up [component|node ...]     start (default: every component), idempotently
 #   scripts/stack cluster down [component|node ...]   stop only what this topology started
+#   scripts/stack cluster kill NODE ...                SIGKILL nodes (drills: a crash, not a shutdown)
 #   scripts/stack cluster status                      which nodes answer
 #
 # Kafka runs three combined broker+controller nodes rather than three controllers and three
@@ -461,10 +462,12 @@ cluster() {
     down)
       [ ${#targets[@]} -gt 0 ] || targets=(web spark search kafka clickhouse zookeeper)
       for target in "${targets[@]}"; do cluster_node_down "$target"; done ;;
+    kill)
+      for target in "${targets[@]}"; do cluster_stop "$target" KILL; done ;;
     status)
       for target in zookeeper clickhouse kafka_cluster search_cluster spark_cluster web; do
         if "status_$target" 2>/dev/null; then echo "${target%_cluster}: up"; else echo "${target%_cluster}: down"; fi
       done ;;
-    *) echo "usage: scripts/stack cluster up|down|status [component|node ...]" >&2; return 2 ;;
+    *) echo "usage: scripts/stack cluster up|down|kill|status [component|node ...]" >&2; return 2 ;;
   esac
 }

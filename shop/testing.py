@@ -85,6 +85,45 @@ def gunicorn(
                 errors.append(stderr.read().decode(errors="replace"))
 
 
+class Process:
+    """A `manage.py` command running in the background (a relay, a consumer), its output in a file."""
+
+    def __init__(self, env: dict, *arguments: str):
+        self.arguments = arguments
+        self.output = tempfile.NamedTemporaryFile(prefix="bazaar-", suffix=".log")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+            [sys.executable, str(ROOT / "manage.py"), *arguments],
+            env={**env, "PYTHONUNBUFFERED": "1"},  # its lines reach the file before a kill
+            cwd=ROOT,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies mid-work, as on a crash."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self) -> str:
+        """Stop it (if still running) and return what it wrote (again on later calls)."""
+        if self.output.closed:
+            return self.text
+        if self.alive:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.output.seek(0)
+        self.text = self.output.read().decode(errors="replace")
+        self.output.close()
+        return self.text
+
+
 def database_url_of_tests() -> str:
     """The test database as a DATABASE_URL, for a server the test starts (PostgreSQL only:
     an SQLite test database lives in the test's memory)."""
