@@ -74,6 +74,12 @@ def partitions(settings) -> dict[int, tuple[int, tuple[int, ...]]]:
     return {number: (meta.leader, tuple(sorted(meta.isrs))) for number, meta in topic.partitions.items()}
 
 
+def led_without(settings, broker: int) -> dict | None:
+    """The partitions, once every one of them has a leader other than `broker`."""
+    now = partitions(settings)
+    return now if all(leader not in (broker, -1) for leader, _ in now.values()) else None
+
+
 def assignment(settings) -> list[int]:
     """How many partitions each member of the consumer group holds (none while the group forms or moves)."""
     admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
@@ -131,11 +137,7 @@ def test_killing_the_broker_that_leads_most_partitions_mid_stream_loses_and_doub
         for _ in range(10):  # the shop keeps selling while the broker is gone
             shoppers.search(50)
             time.sleep(0.5)
-        moved = wait_until(
-            lambda: (now := partitions(settings)) and all(leader not in (victim, -1) for leader, _ in now.values()) and now,
-            90,
-            "every partition led by a live broker",
-        )
+        moved = wait_until(lambda: led_without(settings, victim), 90, "every partition led by a live broker")
         wait_until(lambda: stored(cluster_warehouse)["events"] >= shoppers.written, 120, "events stored meanwhile")
     finally:
         cluster("up", f"kafka{victim}")
