@@ -162,7 +162,14 @@ EVENTS_CONSUMER_GROUP = env.str("EVENTS_CONSUMER_GROUP", default="bazaar-warehou
 
 # --- Spark (spark_jobs/) ------------------------------------------------------------------
 # Empty SPARK_MASTER: Spark runs inside the process that starts a job, on every core.
-SPARK_MASTER = env.str("SPARK_MASTER", default="") or "local[*]"
+# On a standalone cluster (spark://host:7077) the executors import the project's modules from
+# BASE_DIR (the app's image on every worker). spark-submit's --master counts when this is empty.
+SPARK_MASTER = env.str("SPARK_MASTER", default="")
+SPARK_EXECUTOR_MEMORY = env.str("SPARK_EXECUTOR_MEMORY", default="768m")
+# The address executors reach the driver at (empty: Spark's guess, the host name).
+SPARK_DRIVER_HOST = env.str("SPARK_DRIVER_HOST", default="")
+# 0: no driver UI. A port: the UI and its REST API (/api/v1/applications/...) while a job runs.
+SPARK_UI_PORT = env.int("SPARK_UI_PORT", default=0)
 # The JDBC drivers the jobs read the shop's database with (`scripts/stack spark` fetches them).
 SPARK_JARS_DIR = Path(env.str("SPARK_JARS_DIR", default=str(BASE_DIR / ".stack" / "java" / "spark" / "lib")))
 SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="1g")

@@ -33,8 +33,37 @@ def stop_session(session) -> None:
         session.stop()
 
 
+def master() -> str:
+    """SPARK_MASTER when set; else the --master that spark-submit was given; else local[*]."""
+    if settings.SPARK_MASTER:
+        return settings.SPARK_MASTER
+    from pyspark import SparkConf, SparkContext
+
+    SparkContext._ensure_initialized()  # the JVM (spark-submit's, with its --master) before reading its conf
+    return SparkConf().get("spark.master", None) or "local[*]"
+
+
+def cluster_options(master_url: str) -> dict[str, str]:
+    """What executors on a standalone cluster need: the project's modules on their Python path
+    (the closures the jobs send import spark_jobs and analytics), and, when set, the address
+    they reach the driver at and the driver's status UI (its REST API lists each executor's tasks)."""
+    if not master_url.startswith("spark://"):
+        return {"spark.ui.enabled": "false"}
+    options = {
+        "spark.executorEnv.PYTHONPATH": str(settings.BASE_DIR),
+        "spark.executor.memory": settings.SPARK_EXECUTOR_MEMORY,
+        "spark.ui.enabled": "true" if settings.SPARK_UI_PORT else "false",
+    }
+    if settings.SPARK_UI_PORT:
+        options["spark.ui.port"] = str(settings.SPARK_UI_PORT)
+    if settings.SPARK_DRIVER_HOST:
+        options["spark.driver.host"] = settings.SPARK_DRIVER_HOST
+        options["spark.driver.bindAddress"] = settings.SPARK_DRIVER_HOST
+    return options
+
+
 def start_session(app_name: str = "bazaar-analytics"):
-    """A session on SPARK_MASTER (local[*] by default).
+    """A session on SPARK_MASTER (local[*] by default), or spark-submit's --master.
 
     Time is UTC everywhere (JVM, SQL session), so a timestamp read from the shop's
     database lands in the warehouse as the same instant. Python workers run this
@@ -47,9 +76,12 @@ def start_session(app_name: str = "bazaar-analytics"):
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     jars = ",".join(jdbc_jars())
+    master_url = master()
+    builder = SparkSession.builder.master(master_url)
+    for key, value in cluster_options(master_url).items():
+        builder = builder.config(key, value)
     session = (
-        SparkSession.builder.master(settings.SPARK_MASTER)
-        .appName(app_name)
+        builder.appName(app_name)
         .config("spark.jars", jars)
         .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
         .config("spark.driver.memory", settings.SPARK_DRIVER_MEMORY)
@@ -59,7 +91,6 @@ def start_session(app_name: str = "bazaar-analytics"):
         .config("spark.sql.shuffle.partitions", str(settings.SPARK_SHUFFLE_PARTITIONS))
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.ui.enabled", "false")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")

@@ -36,6 +36,8 @@ def _write_from_executors(frame, table: str, times: list[str]) -> int:
     from pyspark.sql import functions as F
 
     insert = _partition_inserter(settings.CLICKHOUSE_URL, table, frame.columns, times)
+    # Named in Spark's status API (jobs, stages, tasks): where this table's rows were read and written.
+    frame.sparkSession.sparkContext.setJobDescription(f"write {table} from the executors")
     counted = frame.mapInArrow(insert, "rows long").agg(F.sum("rows").alias("rows")).collect()
     return int(counted[0]["rows"] or 0)
 
