@@ -187,7 +187,10 @@ ANALYTICS_LOCK_SECONDS = env.int("ANALYTICS_LOCK_SECONDS", default=3 * 3600)
 
 # --- Search -------------------------------------------------------------------------------
 # Empty SEARCH_URL: search answers from the database (PostgreSQL full-text, or simple matching).
+# Several nodes: their URLs separated by commas; a search that cannot reach one tries the next.
 SEARCH_URL = env.str("SEARCH_URL", default="")
+# Copies of each index's shard on other nodes (0 on one node; 1 on a cluster of two or more).
+SEARCH_REPLICAS = env.int("SEARCH_REPLICAS", default=0)
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="bazaar")
 SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=2.0)
 # How long the public catalogue lists share their total (shop.pagination.SharedCountPaginator); 0: count every time.

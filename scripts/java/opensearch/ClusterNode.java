@@ -9,6 +9,7 @@ public class ClusterNode {
         String basePath = args[0], clusterName = args[1], nodeName = args[2];
         String httpPort = args[3], transportPort = args[4], seeds = args[5], managers = args[6];
         OpenSearchRunner runner = new OpenSearchRunner();
+        runner.setMaxHttpPort(Integer.parseInt(httpPort));  // its default range stops at 9299
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 runner.close();
