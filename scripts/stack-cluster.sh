@@ -374,6 +374,7 @@ defaults
     timeout connect 2s
     timeout client 60s
     timeout server 60s
+    timeout check 5s
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response response-timeout
@@ -388,7 +389,8 @@ backend web
     balance roundrobin
     option httpchk GET /health/ready
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
+    default-server inter 2s fastinter 1s downinter 1s fall 3 rise 2
+    http-response set-header X-Served-By %[srv_name]
     server web1 127.0.0.1:$((WEB_BASE + 1)) check
     server web2 127.0.0.1:$((WEB_BASE + 2)) check
 CFG
