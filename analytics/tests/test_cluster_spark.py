@@ -17,7 +17,7 @@ import pytest
 from pyspark import SparkContext
 
 from accounts.tests.factories import BuyerFactory
-from analytics import tasks
+from analytics import schema, tasks
 from analytics.models import JobRun, PipelineRun
 from analytics.tests import spark_cluster
 from analytics.tests.test_pipeline import _buy, shop_revenue_by_day, warehouse_revenue_by_day
@@ -52,6 +52,11 @@ def test_the_migration_and_the_hourly_chain_run_on_both_workers_from_celery(
     assert lines["records_read"] >= orders_in_bulk + 1  # every line read in an executor's JDBC task
     assert all("driver" not in write["executors"] for write in writes.values())
     assert warehouse_revenue_by_day(cluster_warehouse) == shop_revenue_by_day()
+    per_node = [
+        node.execute(f"SELECT count() FROM {cluster_warehouse.database}.orders_local FINAL")[0][0]
+        for node in schema.cluster_nodes()
+    ]
+    assert per_node[0] > 0 and per_node[2] > 0 and per_node[0] + per_node[2] == 10_001  # both shards hold orders
 
 
 def test_spark_submit_runs_the_jobs_on_the_cluster(spark_on_cluster, cluster_warehouse, orders_in_bulk, settings):
