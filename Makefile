@@ -76,6 +76,7 @@ cluster: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	scripts/stack up postgres search kafka clickhouse
 	scripts/stack spark
+	@if [ -z "$$BENCH_ONLY" ] || [ "$$BENCH_ONLY" = cluster ]; then scripts/stack cluster up; fi
 	@set -a; . ./.env.stack; set +a; set -o pipefail; $(PY) -m bench.run | tee bench-results.md
 	@# the longer schemathesis run (make test runs FUZZ_EXAMPLES=4 per operation and role)
 	@set -a; . ./.env.stack; set +a; FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -m fuzz -q
