@@ -15,7 +15,7 @@ import pytest
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 
-from shop import events
+from shop import events, kafka
 from shop.models import OutboxEvent
 from shop.testing import Process, cluster, server_environment
 
@@ -91,6 +91,15 @@ def assignment(settings) -> list[int]:
     return sorted(len(member.assignment.topic_partitions) for member in members)
 
 
+def _topic_config(settings) -> dict[str, str]:
+    from confluent_kafka.admin import ConfigResource
+
+    admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
+    resource = ConfigResource(ConfigResource.Type.TOPIC, settings.KAFKA_EVENTS_TOPIC)
+    entries = admin.describe_configs([resource])[resource].result(timeout=10)
+    return {name: entry.value for name, entry in entries.items()}
+
+
 def stored_by(output: str) -> int:
     return sum(int(number) for number in re.findall(r"stored (\d+)", output))
 
@@ -118,6 +127,11 @@ def test_two_consumers_in_one_group_split_the_partitions(pipeline, settings, clu
     outputs = [process.stop() for process in pipeline["consumers"]]
 
     assert split == [3, 3]
+    topic = partitions(settings)
+    assert len(topic) == settings.KAFKA_PARTITIONS >= 6
+    assert all(len(isrs) == 3 for _, isrs in topic.values())  # three copies of each, all in sync
+    assert _topic_config(settings)["min.insync.replicas"] == "2"
+    assert kafka.producer_config()["acks"] == "all"
     assert stored(cluster_warehouse) == {"copies": 300, "events": 300, "final": 300}
     assert all(stored_by(output) > 0 for output in outputs), outputs  # both consumers stored some
 

@@ -72,6 +72,8 @@ def test_stopping_one_search_node_search_answers_from_the_other_with_the_same_hi
     indexer.process_queue()
     index = search_engine.index_name("products")
     assert _health(cluster_search[0], index, "green")["status"] == "green"  # both copies placed
+    replicas = search_engine.admin_client().indices.get_settings(index=index)
+    assert {value["settings"]["index"]["number_of_replicas"] for value in replicas.values()} == {"1"}
     nodes = _nodes(cluster_search[0])
     victim = next(name for name in ("search1", "search2") if name != nodes["manager"])
     survivor = nodes[nodes["manager"]]

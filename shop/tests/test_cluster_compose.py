@@ -4,6 +4,7 @@ Validated by Debian's docker-compose 1.29 and HAProxy's own check (`scripts/stac
 installs both); its services mirror what `make cluster` runs on one machine.
 """
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -67,3 +68,16 @@ def test_the_load_balancer_config_passes_haproxys_check_and_health_checks_readin
     text = config.read_text()
     assert "option httpchk GET /health/ready" in text
     assert "server web1 web:8000 check" in text and "server web2 web-2:8000 check" in text
+
+
+def test_each_scale_out_line_of_the_readme_names_tests_that_exist():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Scale out") : readme.index("## The back-office")]
+    rows = [line for line in section.splitlines() if line.startswith("| **")]
+    named = re.findall(r"`((?:\w+/)*test_\w+\.py)`", section)
+
+    assert len(rows) == 6
+    assert all("test_" in row for row in rows)  # every part names what proves it
+    for name in named:
+        matches = list(ROOT.glob(name)) + list(ROOT.glob(f"*/tests/{name}"))
+        assert matches, f"README names {name}, which does not exist"

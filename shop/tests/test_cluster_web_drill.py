@@ -173,6 +173,27 @@ def test_restarting_both_web_instances_in_turn_fails_no_request_and_loses_no_car
     assert len(restarts) == 2
 
 
+def _throttled_after(base: str) -> tuple[int, set[str]]:
+    """Wrong passwords through HAProxy until the login throttle answers 429: after how many,
+    and which instances answered. Ten a minute in all means the instances share their counts."""
+    served = set()
+    for attempt in range(1, 25):
+        answer = requests.post(
+            f"{base}/api/v1/auth/login", json={"email": "nobody@example.com", "password": "wrong"}, timeout=30
+        )
+        served.add(answer.headers.get("X-Served-By", "?"))
+        if answer.status_code == 429:
+            return attempt, served
+    return 0, served
+
+
+def test_the_two_instances_share_the_login_throttle(web_on_test_database):
+    attempts, served = _throttled_after(web_on_test_database)
+
+    assert served >= {"web1", "web2"}
+    assert 0 < attempts <= 11  # the tenth wrong password is the last one let through, whichever instance
+
+
 def _wait_until_haproxy_uses(base: str, instance: str, seconds: float = 60) -> None:
     """Until a request through HAProxy is served by `instance` again (its health check passed)."""
     deadline = time.monotonic() + seconds
