@@ -31,7 +31,9 @@ RUN pip install --no-cache-dir /tmp/wheels/* && rm -rf /tmp/wheels
 COPY --from=jars /build/lib /opt/spark-jdbc
 WORKDIR /app
 COPY --chown=bazaar:bazaar . /app
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
+# `spark-submit spark_jobs/<job>.py` runs on this Python with the JDBC drivers (spark_jobs/spark_home.py)
+RUN python -m spark_jobs.spark_home /opt/spark-jdbc
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" python manage.py collectstatic --noinput -v0 \
     && mkdir -p /app/media /tmp/bazaar-metrics && chown -R bazaar:bazaar /app/media /tmp/bazaar-metrics
 USER bazaar
 EXPOSE 8000

@@ -14,9 +14,31 @@ from config.celery import app as celery_app
 # Tasks run eagerly in tests; the worker test points a real worker at this same broker.
 celery_app.conf.broker_url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or None
 
+# The servers the tests talk to; `make test` starts them (scripts/stack) and puts these in the environment.
+NEEDED_SERVICES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "S3_ENDPOINT_URL",
+    "SEARCH_URL",
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "CLICKHOUSE_URL",
+)
+
+
+def pytest_configure(config):
+    """Plain `pytest` (the seed's command) in a shell without the servers: one line that says what to
+    run, before any test is collected, rather than hundreds of failures."""
+    missing = [name for name in NEEDED_SERVICES if not os.environ.get(name)]
+    if missing:
+        pytest.exit(
+            f"The tests need real servers ({', '.join(missing)} unset): run `make test`, which starts them and "
+            "runs every test (or `make stack`, then `set -a; . ./.env.stack; set +a` before pytest).",
+            returncode=4,
+        )
+
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings, tmp_path):
+def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     """Cheap password hashing, uploads in a temporary folder (tests that want the S3 server
     ask for the `bucket` fixture), throttles reset per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -25,6 +47,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.SEARCH_URL = ""  # search answers from the database unless a test asks for `search_index`
     settings.KAFKA_BOOTSTRAP_SERVERS = ""  # events stay in the outbox unless a test asks for `kafka_topic`
     settings.CLICKHOUSE_URL = ""  # tests that need the warehouse ask for `warehouse`
+    # chdb runs one embedded server per process, on one folder: whatever opens it in-process (the
+    # admin's analytics page in the browser test) uses the folder the `warehouse` fixture uses.
+    settings.CHDB_PATH = tmp_path_factory.getbasetemp() / "chdb"
     celery_app.conf.task_always_eager = True  # tasks run in the test, whatever broker .env.stack names
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}

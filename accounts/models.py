@@ -54,6 +54,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def save(self, *args, **kwargs):
+        """A new password retires every API refresh token of the account, whichever way it was set
+        (reset link, password page, back-office, `changepassword`): a stolen token must not outlive
+        the reset that was meant to shut its thief out. Browser sessions end by Django's own rule
+        (they carry a hash of the password). A hash upgraded at login is not a new password: Django
+        saves it with `_password` cleared, so it passes here untouched."""
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.refresh_tokens import retire_refresh_tokens
+
+            retire_refresh_tokens(self)
+
     @property
     def is_seller(self) -> bool:
         return self.role == Role.SELLER

@@ -11,15 +11,15 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.text import slugify
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from accounts.models import Role, SellerProfile, User
-from accounts.tasks import send_account_mail
 from accounts.tokens import signup_confirmation
 from catalog.models import SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
+from shop.background import run_soon
 from shop.errors import Conflict, DomainError, Forbidden
+from shop.tasks import send_mail_message
 
 SIGNUP_ROLES = (Role.BUYER, Role.SELLER)
 
@@ -128,7 +128,8 @@ def request_sign_up(
         email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
     )
     owner = User.objects.filter(email__iexact=email).first()
-    if owner is not None and not owner.awaiting_confirmation:
+    # Only a sign-up still waiting (never confirmed, never switched on by staff) may be replaced.
+    if owner is not None and not (owner.awaiting_confirmation and not owner.is_active):
         make_password(password)  # the same cost as a new account's hash
         _mail(owner, "already_registered", {})
         return email
@@ -149,11 +150,7 @@ def _mail(user: User, template: str, context: dict) -> None:
     """Rendered here, sent by a worker (accounts.tasks); this request sends it when the broker
     does not answer, rather than lose it."""
     subject, _, body = render_to_string(f"accounts/email/{template}.txt", {"user": user, **context}).partition("\n")
-    message = (subject.strip(), body.strip() + "\n", user.email)
-    try:
-        send_account_mail.delay(*message)
-    except BrokerUnavailable:
-        send_account_mail(*message)
+    run_soon(send_mail_message, subject.strip(), body.strip() + "\n", user.email)
 
 
 INVALID_LINK = "This link is not valid any more (it was used, replaced or has expired): sign up again for a new one."
@@ -189,10 +186,18 @@ def create_seller_profile(user: User, *, shop_name: str, description: str = "") 
         shop_name=shop_name,
         slug=_unique_shop_slug(shop_name),
         description=description,
-        contact_email=user.email,
+        contact_email="",  # public: the seller chooses it; the login address stays private
     )
     enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
     return profile
+
+
+def shop_visibility_changed(user: User) -> None:
+    """The user was switched on or off: their shop's search document follows (search shows
+    active sellers' shops only)."""
+    profile = getattr(user, "seller_profile", None)
+    if profile is not None:
+        enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
 
 
 def update_seller_profile(profile: SellerProfile, *, by, **fields) -> SellerProfile:

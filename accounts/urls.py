@@ -2,27 +2,40 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
+from accounts.throttling import throttled
 
 app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("signup/sent/", views.signup_sent, name="signup-sent"),
-    path("signup/confirm/<str:uid>/<str:token>/", views.confirm_sign_up, name="confirm-sign-up"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "signup/confirm/<str:uid>/<str:token>/",
+        throttled("login", "uid")(views.confirm_sign_up),
+        name="confirm-sign-up",
+    ),
+    path(
+        "login/",
+        throttled("login", "username")(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("shop/", views.seller_profile, name="seller-profile"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),
+        throttled("login", "")(  # the old password is checked: guessing it is logging in
+            auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done"))
+        ),
         name="password_change",
     ),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
+        throttled("reset", "email")(
+            auth_views.PasswordResetView.as_view(
+                success_url=reverse_lazy("accounts:password_reset_done"),
+                email_template_name="registration/password_reset_email.txt",
+            )
         ),
         name="password_reset",
     ),

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts import services
 from accounts.forms import ConfirmSignupForm, SellerProfileForm, SignupForm
 from accounts.links import confirmation_link
+from accounts.throttling import throttled
 from shop.errors import DomainError
 
 
@@ -17,6 +18,7 @@ def _safe_next(request, target: str) -> str:
     return target if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else ""
 
 
+@throttled("signup", "email")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("shop:home")

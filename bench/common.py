@@ -2,6 +2,7 @@
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,8 @@ REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
 def environment(database: str, *, keep: tuple[str, ...] = ()) -> dict:
     """The benchmark server's environment: its own database, and only the services it measures."""
     env = {**os.environ, "DATABASE_URL": database_url(database), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    # DEBUG is off there, so the settings want a strong key: one per run, unless one is given.
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     for name in SERVICE_SETTINGS:
         if name not in keep:
             env.pop(name, None)

@@ -45,11 +45,23 @@ def run() -> None:
     # Every simulated shopper logs in from 127.0.0.1: the per-address login throttle
     # (10/min) would refuse nearly all of them, which measures the throttle, not the shop.
     env["LOGIN_THROTTLE_RATE"] = "100000/min"
+    env["LOGIN_ACCOUNT_THROTTLE_RATE"] = "100000/min"
     ensure_database(env["DATABASE_URL"])
     log(f"load: migrating, {PRODUCTS:,} products, {BUYERS:,} buyers")
     manage(env, "migrate", "-v0")
     manage(
-        env, "seed_demo", "--products", str(PRODUCTS), "--buyers", str(BUYERS), "--orders", "0", "--reviews", "0", "-v0"
+        env,
+        "seed_demo",
+        "--products",
+        str(PRODUCTS),
+        "--buyers",
+        str(BUYERS),
+        "--orders",
+        "0",
+        "--reviews",
+        "0",
+        "--no-pictures",
+        "-v0",
     )
     manage(env, "shell", "-c", REHASH)
     log("load: indexing products in OpenSearch")

@@ -44,7 +44,16 @@ def run() -> None:
     log(f"search: loading {PRODUCTS} products")
     manage(env, "migrate", "-v0")
     manage(
-        {**env, "SEARCH_URL": ""}, "seed_demo", "--products", str(PRODUCTS), "--orders", "0", "--reviews", "0", "-v0"
+        {**env, "SEARCH_URL": ""},
+        "seed_demo",
+        "--products",
+        str(PRODUCTS),
+        "--orders",
+        "0",
+        "--reviews",
+        "0",
+        "--no-pictures",
+        "-v0",
     )
     log("search: rebuilding the products index")
     report = manage(env, "search_index", "--rebuild", "--type", "products", "-v0")

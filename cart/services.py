@@ -44,7 +44,7 @@ def _check_quantity(quantity: int) -> None:
 
 def _check_available(product: Product, quantity: int) -> None:
     if not product.is_active:
-        raise Conflict(f"{product.title} is no longer on sale.", field="product")
+        raise Conflict("This product is not on sale.", field="product")
     if quantity > product.stock:
         left = f"only {product.stock} left" if product.stock else "out of stock"
         raise Conflict(f"{product.title}: {left}.", field="quantity")
@@ -54,6 +54,9 @@ def _check_available(product: Product, quantity: int) -> None:
 def add_to_cart(cart: Cart, product: Product, quantity: int = 1) -> CartItem:
     """Add to the product's line (or start one); the line may not exceed the stock."""
     _check_quantity(quantity)
+    # The cart row first: two first adds of one product (two tabs) would otherwise both find no
+    # line to lock, both insert, and one would fail on the one-line-per-product constraint.
+    Cart.objects.select_for_update(no_key=True).filter(pk=cart.pk).values_list("pk").first()
     item = CartItem.objects.select_for_update().filter(cart=cart, product=product).first()
     new_quantity = quantity + (item.quantity if item else 0)
     _check_quantity(new_quantity)

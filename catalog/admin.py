@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from catalog import services
 from catalog.images import check_image
 from catalog.models import Category, Product, ProductImage
+from catalog.stock_forms import StockSeenMixin
 from shop.admin_permissions import SellerScopedAdmin, StaffOnlyAdmin, is_back_office_staff
 from shop.errors import DomainError
 
@@ -46,9 +47,11 @@ class ProductImageInline(admin.TabularInline):
         return True
 
 
-class ProductAdminForm(forms.ModelForm):
+class ProductAdminForm(StockSeenMixin, forms.ModelForm):
     new_image = forms.FileField(
-        required=False, label="Add an image", help_text="JPEG, PNG or WebP, at most 5 MB and 8000×8000 px."
+        required=False,
+        label="Add an image",
+        help_text="JPEG, PNG or WebP, at most 5 MB, 8000 px a side and 24 megapixels.",
     )
 
     class Meta:
@@ -63,6 +66,10 @@ class ProductAdminForm(forms.ModelForm):
             except DomainError as exc:
                 raise forms.ValidationError(exc.message) from exc
         return upload
+
+
+class ChangelistProductForm(StockSeenMixin, forms.ModelForm):
+    pass
 
 
 class InStockFilter(admin.SimpleListFilter):
@@ -105,8 +112,12 @@ class ProductAdmin(SellerScopedAdmin):
             fields = ["seller", *fields, "is_featured"]
         return [*fields, "new_image", "slug", "rating_average", "rating_count", "created_at", "updated_at"]
 
+    def get_changelist_form(self, request, **kwargs):
+        """The list's editable stock column carries the figure each row showed, as the form does."""
+        return super().get_changelist_form(request, form=ChangelistProductForm, **kwargs)
+
     def save_model(self, request, obj, form, change):
-        services.save_product(obj, by=request.user)
+        services.save_product(obj, by=request.user, expected_stock=form.stock_seen() if change else None)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

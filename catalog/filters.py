@@ -79,7 +79,7 @@ class StorefrontProductFilter(ProductFilter):
     )
 
     seller = ShopFilter(
-        queryset=User.objects.filter(seller_profile__isnull=False)
+        queryset=User.objects.filter(seller_profile__isnull=False, is_active=True)
         .select_related("seller_profile")
         .order_by("seller_profile__shop_name"),
         field_name="seller",

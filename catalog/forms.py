@@ -1,9 +1,10 @@
 from django import forms
 
 from catalog.models import Product
+from catalog.stock_forms import StockSeenMixin
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(StockSeenMixin, forms.ModelForm):
     class Meta:
         model = Product
         fields = ["title", "category", "description", "price", "stock", "is_active"]

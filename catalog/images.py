@@ -9,6 +9,8 @@ to the pixels first so the photo still stands the right way up.
 """
 
 import io
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,10 +20,15 @@ from shop.errors import DomainError
 
 ALLOWED_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 MAX_PIXELS_PER_SIDE = 8000
+# A side may be 8000 px, but not both: an 8000 x 8000 PNG of 100 KB decodes to 256 MB (RGBA).
+# 24 megapixels is a full-size photo from a current camera or phone.
+MAX_MEGAPIXELS = 24
 THUMBNAIL_WIDTHS = (320, 640)
+# Decoding holds the pixels about twice (the decoded image, its upright copy) plus a thumbnail.
+DECODE_COPIES = 2.5
 
 # Pillow's own guard, in case anything opens an image outside this module.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS_PER_SIDE * MAX_PIXELS_PER_SIDE
+Image.MAX_IMAGE_PIXELS = MAX_MEGAPIXELS * 1_000_000
 
 NOT_AN_IMAGE = "The file is not a JPEG, PNG or WebP image."
 
@@ -34,6 +41,50 @@ class PreparedImage:
     width: int
     height: int
     thumbnails: dict[int, bytes] = field(default_factory=dict)
+
+
+def decoded_bytes(image: Image.Image) -> int:
+    """What decoding this image costs in memory, from its header alone."""
+    bands = len(image.getbands())
+    depth = 2 if image.mode in ("I;16", "I;16B", "I;16L") else (4 if image.mode in ("I", "F") else 1)
+    return int(image.width * image.height * max(bands, 1) * depth * DECODE_COPIES)
+
+
+class DecodeBudget:
+    """A ceiling on the memory this process spends decoding images at once.
+
+    Each decode reserves what its header says it will cost; past the ceiling, the next upload
+    waits for a running one to finish (a few seconds at most), then is refused with a 503 to
+    retry, instead of every worker decoding at once until the machine runs out of memory.
+    """
+
+    def __init__(self) -> None:
+        self._in_use = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def reserve(self, cost: int):
+        ceiling = settings.IMAGE_DECODE_MEMORY_MB * 1024 * 1024
+        if cost > ceiling:
+            raise DomainError("The image is too large to process; upload a smaller one.", field="file")
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._in_use + cost <= ceiling, settings.IMAGE_DECODE_WAIT_SECONDS):
+                raise ImagesBusy("Too many images are being processed right now; try again in a moment.", field="file")
+            self._in_use += cost
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._in_use -= cost
+                self._changed.notify_all()
+
+
+class ImagesBusy(DomainError):
+    status_code = 503
+    code = "busy"
+
+
+decode_budget = DecodeBudget()
 
 
 def check_image(upload) -> str:
@@ -52,12 +103,22 @@ def check_image(upload) -> str:
                     f"The image is {width}×{height} px; at most {MAX_PIXELS_PER_SIDE}×{MAX_PIXELS_PER_SIDE} px.",
                     field="file",
                 )
+            if width * height > MAX_MEGAPIXELS * 1_000_000:
+                raise DomainError(
+                    f"The image is {width}×{height} px ({width * height / 1e6:.1f} megapixels); "
+                    f"at most {MAX_MEGAPIXELS} megapixels.",
+                    field="file",
+                )
             if image_format not in ALLOWED_FORMATS:
                 raise DomainError(f"{image_format} images are not accepted; upload JPEG, PNG or WebP.", field="file")
             image.verify()
     except DomainError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:  # Pillow's own guard: twice our limit, refused on opening
+        raise DomainError(
+            f"The image has more than {MAX_MEGAPIXELS} megapixels; upload a smaller one.", field="file"
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise DomainError(NOT_AN_IMAGE, field="file") from exc
     finally:
         upload.seek(0)
@@ -67,6 +128,14 @@ def check_image(upload) -> str:
 def prepare_image(upload) -> PreparedImage:
     """Check the upload, then re-encode it without metadata and make its thumbnails."""
     check_image(upload)
+    with Image.open(upload) as header:
+        cost = decoded_bytes(header)
+    upload.seek(0)
+    with decode_budget.reserve(cost):
+        return _decode_and_encode(upload)
+
+
+def _decode_and_encode(upload) -> PreparedImage:
     try:
         with Image.open(upload) as source:
             image_format = source.format

@@ -5,6 +5,7 @@ import functools
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import SellerProfile
+from accounts.selectors import public_shops
 from catalog.models import Category, Product, ProductImage
 
 # Public sort keys, as clients and the storefront name them, and what they mean.
@@ -133,7 +134,7 @@ def filter_options() -> dict:
     ]
     shops = [
         {"id": user_id, "name": name}
-        for user_id, name in SellerProfile.objects.order_by("shop_name").values_list("user_id", "shop_name")
+        for user_id, name in public_shops().order_by("shop_name").values_list("user_id", "shop_name")
     ]
     return {
         "categories": sorted(categories, key=lambda category: category["label"]),

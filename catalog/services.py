@@ -15,11 +15,13 @@ from catalog.images import prepare_image
 from catalog.models import Category, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
-from shop.errors import DomainError, Forbidden
+from shop.errors import Conflict, DomainError, Forbidden, StaleStock
 
 logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("title", "description", "price", "stock", "category", "is_active", "is_featured")
+# What the back-office form writes: the editable fields and the owner (staff may move a product).
+BACK_OFFICE_FIELDS = (*EDITABLE_FIELDS, "seller")
 
 
 def can_manage_product(user, product: Product) -> bool:
@@ -85,20 +87,60 @@ def _record_created(product: Product, by) -> None:
     )
 
 
+def _stock_change(locked: Product, changes: dict, expected_stock: int | None, stock_delta: int | None) -> None:
+    """Turn the seller's stock wish into a new figure in `changes`, or drop it, or refuse it.
+
+    Buyers change the stock all the time (checkout takes units under the same row lock), so a
+    figure typed by a seller is only right for the stock they saw: `expected_stock`. A figure
+    equal to what they saw is no change at all (the form just sent it back); another figure
+    needs the stock to be still what they saw. `stock_delta` ("add 5") needs no condition.
+    """
+    from catalog.stock_forms import stale_stock_message
+
+    if stock_delta is not None:
+        if "stock" in changes:
+            raise DomainError("Send either stock (with expected_stock) or stock_delta, not both.", field="stock_delta")
+        if locked.stock + stock_delta < 0:
+            raise StaleStock(f"The stock is {locked.stock}: it cannot go down by {-stock_delta}.", current=locked.stock)
+        changes["stock"] = locked.stock + stock_delta
+        return
+    if "stock" not in changes:
+        return
+    wanted = changes["stock"]
+    if wanted == locked.stock or (expected_stock is not None and wanted == expected_stock):
+        changes.pop("stock")  # no change the seller meant: the stock stays what buyers left
+    elif expected_stock is None:
+        raise DomainError(
+            f"The stock is {locked.stock} now. Send expected_stock (the figure you last read) with stock, "
+            "or change it by stock_delta, so that orders placed meanwhile are not undone.",
+            field="stock",
+        )
+    elif expected_stock != locked.stock:
+        raise StaleStock(stale_stock_message(expected_stock, locked.stock), current=locked.stock)
+
+
 @transaction.atomic
-def update_product(product: Product, *, by, **changes) -> Product:
+def update_product(
+    product: Product, *, by, expected_stock: int | None = None, stock_delta: int | None = None, **changes
+) -> Product:
+    """Change some fields of a product. The row is locked and only the fields named are written,
+    so nothing else (stock taken by a checkout, a rating) is put back as it was when read."""
     ensure_can_manage(by, product)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     if "is_featured" in changes and not by.is_staff:
         changes.pop("is_featured")
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    _stock_change(locked, changes, expected_stock, stock_delta)
     _check_values(changes.get("price"), changes.get("stock"))
     for name, value in changes.items():
-        setattr(product, name, value)
+        setattr(locked, name, value)
     if "title" in changes:
-        product.slug = slugify(product.title)[:220]
-    product.save()
+        locked.slug = slugify(locked.title)[:220]
+    locked.save(update_fields=[*changes, "slug", "updated_at"] if changes else ["updated_at"])
+    for name in (*changes, "slug", "stock", "updated_at"):
+        setattr(product, name, getattr(locked, name))
     _reindex(product)
     events.record("product_updated", user=by, product_id=product.pk, changed=sorted(changes), price=product.price)
     return product
@@ -206,11 +248,13 @@ def delete_product_image(image: ProductImage, *, by) -> None:
 
 
 @transaction.atomic
-def save_product(product: Product, *, by) -> Product:
+def save_product(product: Product, *, by, expected_stock: int | None = None) -> Product:
     """Save a product edited as a whole, as the back-office form does.
 
     The owner is checked against the stored row, so a form cannot move a product
-    to another seller; sellers always own what they create.
+    to another seller; sellers always own what they create. The stock follows
+    update_product's rule (`expected_stock`: the figure the form showed), and the
+    rating, which reviews keep, is never written from the form.
     """
     created = product.pk is None
     if created:
@@ -220,13 +264,19 @@ def save_product(product: Product, *, by) -> Product:
         if not by.is_staff:
             product.is_featured = False
     else:
-        stored = Product.objects.only("seller_id", "is_featured").get(pk=product.pk)
+        stored = Product.objects.select_for_update().get(pk=product.pk)
         ensure_can_manage(by, stored)
         if not by.is_staff:  # only staff move products between sellers or feature them
             product.seller_id, product.is_featured = stored.seller_id, stored.is_featured
+        changes = {"stock": product.stock}
+        _stock_change(stored, changes, expected_stock if expected_stock is not None else stored.stock, None)
+        product.stock = changes.get("stock", stored.stock)
     _check_values(product.price, product.stock)
     product.slug = slugify(product.title)[:220]
-    product.save()
+    if created:
+        product.save()
+    else:
+        product.save(update_fields=[*BACK_OFFICE_FIELDS, "slug", "updated_at"])
     _reindex(product)
     if created:
         _record_created(product, by)
@@ -258,3 +308,68 @@ def save_category(category: Category) -> Category:
     ids = selectors.category_with_descendants(category.pk) or [category.pk]
     enqueue(SearchQueueEntry.Kind.PRODUCT, Product.objects.filter(category_id__in=ids).values_list("pk", flat=True))
     return category
+
+
+def ensure_can_edit_categories(user) -> None:
+    if not (user.is_authenticated and user.is_staff):
+        raise Forbidden("Only staff may create, change or delete categories.")
+
+
+def _unique_category_slug(name: str, *, exclude: int | None = None) -> str:
+    base = slugify(name)[:130] or "category"
+    slug, n = base, 2
+    while Category.objects.filter(slug=slug).exclude(pk=exclude).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_category(category: Category) -> None:
+    """A name is unique among its siblings, and a category never sits under itself."""
+    node = category.parent
+    while node is not None:
+        if category.pk is not None and node.pk == category.pk:
+            raise DomainError("A category cannot sit under itself or under one of its sub-categories.", field="parent")
+        node = node.parent
+    siblings = Category.objects.filter(parent=category.parent, name__iexact=category.name).exclude(pk=category.pk)
+    if siblings.exists():
+        raise Conflict(f"There is already a category named {category.name!r} here.", field="name")
+
+
+@transaction.atomic
+def create_category(
+    *, by, name: str, parent: Category | None = None, description: str = "", slug: str = ""
+) -> Category:
+    """A new category (staff only); its slug comes from its name unless one is given."""
+    ensure_can_edit_categories(by)
+    category = Category(name=name.strip(), parent=parent, description=description)
+    _check_category(category)
+    if slug and Category.objects.filter(slug=slug).exists():
+        raise Conflict(f"The slug {slug!r} is taken.", field="slug")
+    category.slug = slug or _unique_category_slug(f"{parent.name}-{name}" if parent else name)
+    return save_category(category)
+
+
+@transaction.atomic
+def update_category(category: Category, *, by, **changes) -> Category:
+    """Rename, move or describe a category (staff only); its products' search documents follow."""
+    ensure_can_edit_categories(by)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    for field in ("name", "parent", "description", "slug"):
+        if field in changes:
+            setattr(category, field, changes[field].strip() if field == "name" else changes[field])
+    _check_category(category)
+    if "slug" in changes and Category.objects.filter(slug=category.slug).exclude(pk=category.pk).exists():
+        raise Conflict(f"The slug {category.slug!r} is taken.", field="slug")
+    return save_category(category)
+
+
+@transaction.atomic
+def delete_category(category: Category, *, by) -> None:
+    """Delete an empty category (staff only): one with products or sub-categories is refused."""
+    ensure_can_edit_categories(by)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if category.products.exists():
+        raise Conflict(f"{category.name} still has products: move them to another category first.")
+    if category.children.exists():
+        raise Conflict(f"{category.name} has sub-categories: delete or move them first.")
+    category.delete()

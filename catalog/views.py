@@ -18,9 +18,9 @@ from catalog.search.results import SearchParams
 from orders.selectors import has_bought
 from reviews import selectors as review_selectors
 from reviews.forms import ReviewForm
-from shop.errors import DomainError
+from shop.errors import DomainError, StaleStock
 from shop.pagination import paginate, querystring_without_page
-from shop.sessions import session_key
+from shop.sessions import session_pseudonym
 
 
 def product_list(request):
@@ -42,7 +42,7 @@ def product_detail(request, pk: int, slug: str | None = None):
     product = get_object_or_404(selectors.with_seller_details(selectors.products_for_viewer(request.user)), pk=pk)
     if slug != product.slug and product.slug:
         return redirect(product, permanent=True)
-    services.record_view(product, user=request.user, session_key=session_key(request))
+    services.record_view(product, user=request.user, session_key=session_pseudonym(request))
     own_review = review_selectors.user_review(request.user, product.pk)
     return render(
         request,
@@ -112,9 +112,11 @@ def product_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.update_product(product, by=request.user, **changes)
+            services.update_product(product, by=request.user, expected_stock=form.stock_seen(), **changes)
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
+            if isinstance(exc, StaleStock):
+                form.show_current_stock(exc.current)
         else:
             messages.success(request, "Saved.")
             return redirect("catalog:product-edit", pk=product.pk)
@@ -215,7 +217,7 @@ def search_page(request):
         kind=params.type,
         results=page.count,
         user=request.user,
-        session_key=session_key(request),
+        session_key=session_pseudonym(request),
     )
     last_page = max(1, -(-page.count // params.page_size))
     base = request.GET.copy()

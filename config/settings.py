@@ -5,21 +5,40 @@ takes over (SQLite, local files, ...), so the site runs on a bare machine.
 `.env.example` lists every variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
 
+from config import seed_names
+from config.keys import DEVELOPMENT_KEY, require_strong
 from shop.object_storage import storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The seed's names (POSTGRES_SERVER, MINIO_BUCKET_NAME, ...) fill whatever the project's own leave unset.
+seed_names.apply(os.environ)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+
+# --- Signing keys ---------------------------------------------------------------
+# SECRET_KEY signs sessions, password-reset and sign-up links; JWT_SIGNING_KEY signs API
+# tokens (SECRET_KEY when unset), so the two can be rotated apart (docs/security.md).
+# With DEBUG off, a key that is empty, short or published anywhere stops the process
+# (config/keys.py); with DEBUG on and no key, a development key stands in.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_KEY
+    JWT_SIGNING_KEY = JWT_SIGNING_KEY or SECRET_KEY
+else:
+    require_strong("SECRET_KEY", SECRET_KEY)
+    require_strong("JWT_SIGNING_KEY", JWT_SIGNING_KEY)
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -219,13 +238,20 @@ PASSWORD_HASHERS = env.list(
         "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     ],
 )
-# Mail goes to the console unless EMAIL_BACKEND names a real backend (with EMAIL_OPTIONS as JSON).
-MAILERS = {
-    "default": {
-        "BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
-        "OPTIONS": env.json("EMAIL_OPTIONS", default={}),
-    }
-}
+# --- Mail -----------------------------------------------------------------------------
+# EMAIL_URL names the SMTP server: smtp://user:password@host:25, smtp+tls://...:587 (STARTTLS) or
+# smtp+ssl://...:465 (TLS). Empty: mail is printed on the console, where `make run` shows the links.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+_email = env.email_url_config(EMAIL_URL) if EMAIL_URL else {}
+EMAIL_BACKEND = _email.get("EMAIL_BACKEND", "shop.mail_console.ReadableConsoleBackend")
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# Seconds an SMTP server may take before the sending task gives up (and retries later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # --- Internationalisation -----------------------------------------------------------
@@ -257,11 +283,36 @@ MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
 MAX_BODY_BYTES = env.int("MAX_BODY_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
+# The memory one process may spend decoding uploaded images at once (catalog/images.py), and how
+# long an upload waits for room before answering 503: parallel uploads cannot exhaust a worker.
+IMAGE_DECODE_MEMORY_MB = env.int("IMAGE_DECODE_MEMORY_MB", default=400)
+IMAGE_DECODE_WAIT_SECONDS = env.float("IMAGE_DECODE_WAIT_SECONDS", default=5.0)
 
 # --- Shop -------------------------------------------------------------------------
-SHOP_NAME = env.str("SHOP_NAME", default="Bazaar")
+SHOP_NAME = env.str("SHOP_NAME", default="") or "Bazaar"
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=999)
+
+# --- Throttling (accounts/throttling.py) -------------------------------------------
+# Every way to log in, sign up or ask for a password reset (API, storefront, back-office) is
+# limited per client address and per account, counted in the cache (Redis when REDIS_URL is set).
+# TRUSTED_PROXY_COUNT: how many proxies of ours append to X-Forwarded-For in front of the app.
+# 0 (the default): forwarded headers are ignored and the client is the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+THROTTLE_RATES = {
+    "login": {
+        "address": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
+        "account": env.str("LOGIN_ACCOUNT_THROTTLE_RATE", default="20/hour"),
+    },
+    "signup": {
+        "address": env.str("SIGNUP_THROTTLE_RATE", default="20/hour"),
+        "account": env.str("SIGNUP_ACCOUNT_THROTTLE_RATE", default="5/hour"),
+    },
+    "reset": {
+        "address": env.str("PASSWORD_RESET_THROTTLE_RATE", default="20/hour"),
+        "account": env.str("PASSWORD_RESET_ACCOUNT_THROTTLE_RATE", default="5/hour"),
+    },
+}
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -282,10 +333,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        "login": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
-        "signup": env.str("SIGNUP_THROTTLE_RATE", default="20/hour"),
-    },
+    # DRF's own client address (used by any DRF throttle): behind the trusted proxies only.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {
@@ -295,6 +344,7 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": True,
     # One algorithm, named: a token signed any other way (or with "alg": "none") is refused.
     "ALGORITHM": "HS256",
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     # A refresh hands out a new refresh token and retires the old one; a retired or
     # logged-out refresh token is refused (the blacklist app keeps them).
     "ROTATE_REFRESH_TOKENS": True,
@@ -365,6 +415,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A request for a host we do not serve (every scanner sends them) is a one-line warning, not a traceback.
+    "filters": {"without_traceback": {"()": "shop.log_filters.WithoutTraceback"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "opensearch": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "opensearch": {"level": "WARNING"},
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
 }

@@ -15,7 +15,9 @@ from catalog.models import Product, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from orders.models import Order, OrderLine, OrderStatusChange
 from orders.status import BUYER_CANCELLABLE, OrderStatus, can_transition, next_statuses
+from orders.tasks import mail_order_placed
 from shop import events, metrics
+from shop.background import run_soon
 from shop.errors import Conflict, DomainError, Forbidden
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
@@ -33,8 +35,12 @@ def place_order(
     idempotency_key: str | None = None,
     shipping_name: str = "",
     shipping_address: str = "",
+    notify: bool = True,
 ) -> tuple[Order, bool]:
     """Turn the buyer's cart into an order. Returns (order, created).
+
+    Once it commits, the buyer and each seller are mailed (orders.tasks), unless `notify` is off
+    (demo data).
 
     With an idempotency key, a retry returns the order the first request made,
     even when both arrive at once: the unique key lets exactly one insert win.
@@ -59,6 +65,8 @@ def place_order(
         metrics.checkout_failed(error.reason)
         raise
     transaction.on_commit(lambda: _count_placed(order), robust=True)
+    if notify:
+        transaction.on_commit(lambda: run_soon(mail_order_placed, order.pk), robust=True)
     return order, True
 
 

@@ -16,6 +16,14 @@ MAX_REVIEW_LENGTH = 5000
 
 
 def refresh_product_rating(product_id: int) -> None:
+    """Recompute the product's rating from its reviews, in the caller's transaction.
+
+    The product row is locked first: two reviews posted at once would otherwise each count
+    from a snapshot without the other's, and the last to write would drop one. Once the lock
+    is ours, the count below (a new statement) sees every review committed before us. A
+    no-key lock, because inserting a review holds a key-share lock on the product.
+    """
+    Product.objects.select_for_update(no_key=True).filter(pk=product_id).values_list("pk").first()
     summary = Review.objects.filter(product_id=product_id, is_hidden=False).aggregate(
         average=Avg("rating"), count=Count("id")
     )

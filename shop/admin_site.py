@@ -35,6 +35,12 @@ class ShopAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         return may_enter_back_office(request.user)
 
+    def login(self, request, extra_context=None):
+        """The back-office login counts against the same limits as every other login."""
+        from accounts.throttling import refusal
+
+        return refusal(request, "login", request.POST.get("username", "")) or super().login(request, extra_context)
+
     def register_page(self, route: str, view, *, name: str, title: str) -> None:
         """A back-office page that is not a model's (the analytics dashboard), listed on the index.
 

@@ -57,6 +57,7 @@ class CountingRedisCache(RedisCache):
 
     set = _tolerant("set", None)
     add = _tolerant("add", False)
+    incr = _tolerant("incr", lambda *args, **kwargs: 0)  # throttle counts: 0 lets the attempt through
     touch = _tolerant("touch", False)
     delete = _tolerant("delete", False)
     get_many = _tolerant("get_many", lambda *args, **kwargs: {})

@@ -15,6 +15,10 @@ def _wants_json(request) -> bool:
 def _answer(request, status: int, detail: str, template: str):
     if _wants_json(request):
         return JsonResponse({"detail": detail, "code": template}, status=status)
+    if not hasattr(request, "user"):
+        # Refused before the middleware ran (an unknown Host, a broken cookie): the context
+        # processors would read a user, a session and a host that this request does not have.
+        return HttpResponse(render_to_string(f"errors/{template}.html", {"detail": detail}), status=status)
     return render(request, f"errors/{template}.html", {"detail": detail}, status=status)
 
 

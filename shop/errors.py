@@ -32,3 +32,11 @@ class Conflict(DomainError):
 
     status_code = 409
     code = "conflict"
+
+
+class StaleStock(Conflict):
+    """A seller set the stock from a figure that has changed since they saw it; `current` is the figure now."""
+
+    def __init__(self, message: str, *, current: int):
+        super().__init__(message, field="stock", reason="stale_stock")
+        self.current = current

@@ -34,7 +34,11 @@ def _plain(value):
 
 
 def record(event_type: str, *, user=None, session_key: str = "", **payload) -> OutboxEvent:
-    """Append an event to the outbox, in the caller's transaction."""
+    """Append an event to the outbox, in the caller's transaction.
+
+    `session_key` names the visitor's session by its pseudonym (shop.sessions.session_pseudonym)
+    or a guest cart's id, never by the session key itself: events leave the request.
+    """
     if event_type not in EVENT_VERSIONS:
         raise ValueError(f"unknown event type {event_type!r}: add it to EVENT_VERSIONS and docs/events.md")
     user_id = getattr(user, "pk", None) if user is not None and getattr(user, "is_authenticated", False) else None

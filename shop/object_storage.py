@@ -98,7 +98,7 @@ def storage_settings(env) -> dict:
             "public_endpoint_url": env.str("S3_PUBLIC_ENDPOINT_URL", default=""),
             "access_key": env.str("S3_ACCESS_KEY_ID", default=""),
             "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=""),
-            "bucket_name": env.str("S3_BUCKET", default="product-images"),
+            "bucket_name": env.str("S3_BUCKET", default="") or "product-images",
             "region_name": env.str("S3_REGION", default="us-east-1"),
             "querystring_auth": True,
             "querystring_expire": env.int("S3_URL_EXPIRY", default=3600),

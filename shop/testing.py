@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,6 +24,7 @@ SERVICE_SETTINGS = (
     "SEARCH_URL",
     "KAFKA_BOOTSTRAP_SERVERS",
     "CLICKHOUSE_URL",
+    "EMAIL_URL",
 )
 
 
@@ -227,3 +229,46 @@ def generate_orders(connection, lines: int) -> None:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
         cursor.execute("ANALYZE orders_order; ANALYZE orders_orderline")
     connection.commit()
+
+
+class Mailpit:
+    """The mails a real Mailpit caught, read through its JSON API (`scripts/stack up mail` starts one)."""
+
+    def __init__(self, base: str):
+        self.base = base.rstrip("/")
+
+    def messages_to(self, address: str, *, at_least: int = 1, seconds: float = 30) -> list[dict]:
+        """The messages to `address`, oldest first, once there are `at_least` of them (each with its `Text`)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            search = requests.get(f"{self.base}/api/v1/search", params={"query": f'to:"{address}"'}, timeout=5)
+            found = search.json()["messages"]
+            if len(found) >= at_least or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        if len(found) < at_least:
+            raise AssertionError(
+                f"{len(found)} mail(s) to {address} in Mailpit after {seconds:.0f}s, wanted {at_least}"
+            )
+        found.sort(key=lambda message: message["Created"])
+        return [requests.get(f"{self.base}/api/v1/message/{m['ID']}", timeout=5).json() for m in found]
+
+
+LINK = re.compile(r"https?://\S+/accounts/signup/confirm/\S+/")
+
+
+def confirm_in_browser(session: requests.Session, text: str, password: str, *, base: str | None = None) -> str:
+    """What a person does with the sign-up mail: open its link and confirm with the password.
+    Returns the address the site redirected to. `base` replaces the link's scheme and host
+    (when the test reaches the server by another address than the one the mail names)."""
+    link = LINK.search(text).group(0)
+    if base:
+        link = base.rstrip("/") + "/" + link.split("/", 3)[3]
+    page = session.get(link, timeout=10)
+    page.raise_for_status()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    answer = session.post(
+        link, data={"csrfmiddlewaretoken": token, "password": password}, headers={"Referer": link}, timeout=10
+    )
+    answer.raise_for_status()
+    return answer.url

@@ -1,10 +1,14 @@
 """Site shell: the home page and health checks."""
 
+import logging
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from catalog import selectors as catalog_selectors
 from shop import health
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -26,9 +30,19 @@ def health_live(request):
 
 def health_ready(request):
     """503 when the database does not answer; 200 otherwise, "degraded" and naming any other
-    service that does not (the site serves without them, see shop/health.py)."""
+    service that does not (the site serves without them, see shop/health.py).
+
+    What went wrong (host names, user names in a driver's message) is logged, and shown only to
+    the clients that may read /metrics; anyone else learns which service failed, not why."""
+    from shop.metrics import may_scrape
+
     verdicts = health.readiness()
     status = health.overall(verdicts)
+    for name, verdict in verdicts.items():
+        if verdict != "ok":
+            logger.warning("readiness: %s failed: %s", name, verdict)
+    if not may_scrape(request):
+        verdicts = {name: "ok" if verdict == "ok" else "failed" for name, verdict in verdicts.items()}
     body: dict = {"status": status, "checks": verdicts}
     if status != "ok":
         body["failed"] = {name: verdict for name, verdict in verdicts.items() if verdict != "ok"}

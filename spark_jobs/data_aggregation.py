@@ -15,6 +15,15 @@ aggregation (by version), and those of events received since then (with a
 minute's overlap for events still being inserted).
 """
 
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the pipeline does (recorded, locked), exit
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from spark_jobs.submit import submit
+
+    submit(Path(__file__).stem)
+
 from datetime import UTC, datetime, timedelta
 
 from analytics.warehouse import warehouse
@@ -136,13 +145,3 @@ def statements(days: list[str], version: int) -> dict[str, str]:
         "user_activity_aggregation": user_activity,
         "product_activity_aggregation": product_activity,
     }
-
-
-if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from spark_jobs.submit import submit
-
-    submit(NAME)

@@ -6,6 +6,15 @@ pushes down, and in the warehouse from the synced orders and the newest daily
 sales aggregate (what the charts show). Any difference fails the job, naming the days.
 """
 
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the pipeline does (recorded, locked), exit
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from spark_jobs.submit import submit
+
+    submit(Path(__file__).stem)
+
 from decimal import Decimal
 
 from analytics.selectors import latest
@@ -74,13 +83,3 @@ def run(context: JobContext) -> JobResult:
 
 def _money(cents: int) -> str:
     return f"{Decimal(cents) / 100:.2f}"
-
-
-if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from spark_jobs.submit import submit
-
-    submit(NAME)

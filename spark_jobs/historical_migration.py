@@ -5,6 +5,15 @@ every row carries this run's version, and the warehouse keeps the newest copy.
 Afterwards the incremental sync carries on from the moment this copy started.
 """
 
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the pipeline does (recorded, locked), exit
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from spark_jobs.submit import submit
+
+    submit(Path(__file__).stem)
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -26,13 +35,3 @@ def run(context: JobContext) -> JobResult:
         context.say(f"{table.name}: {rows[table.name]} rows")
     Watermark.objects.update_or_create(name="incremental_sync", defaults={"value": started, "version": context.version})
     return JobResult(rows=rows, details={"watermark": started.isoformat()})
-
-
-if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from spark_jobs.submit import submit
-
-    submit(NAME)

@@ -8,6 +8,15 @@ order whose status changed is replaced, not counted again. The watermark moves
 only after every table was written; a failed run leaves it where it was.
 """
 
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the pipeline does (recorded, locked), exit
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from spark_jobs.submit import submit
+
+    submit(Path(__file__).stem)
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,13 +49,3 @@ def run(context: JobContext) -> JobResult:
         rows=rows,
         details={"since": previous.isoformat() if previous else None, "watermark": started.isoformat()},
     )
-
-
-if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from spark_jobs.submit import submit
-
-    submit(NAME)

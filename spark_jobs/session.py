@@ -33,24 +33,30 @@ def stop_session(session) -> None:
         session.stop()
 
 
-def master() -> str:
-    """SPARK_MASTER when set; else the --master that spark-submit was given; else local[*]."""
-    if settings.SPARK_MASTER:
-        return settings.SPARK_MASTER
-    from pyspark import SparkConf, SparkContext
+def submitted_by_spark_submit() -> bool:
+    """This Python is the driver of `spark-submit spark_jobs/<job>.py`: the JVM already runs, on the
+    master and with the driver's memory and classpath that spark-submit was given (its --master, or
+    MASTER from conf/spark-env.sh, see spark_jobs/spark_home.py)."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
 
-    SparkContext._ensure_initialized()  # the JVM (spark-submit's, with its --master) before reading its conf
-    return SparkConf().get("spark.master", None) or "local[*]"
+
+def master() -> str:
+    """Where the jobs run: under spark-submit, the master it was given; else SPARK_MASTER, else local[*]."""
+    if submitted_by_spark_submit():
+        from pyspark import SparkConf, SparkContext
+
+        SparkContext._ensure_initialized()  # spark-submit's JVM, whose conf holds its --master
+        return SparkConf().get("spark.master", None) or "local[*]"
+    return settings.SPARK_MASTER or "local[*]"
 
 
 def cluster_options(master_url: str) -> dict[str, str]:
-    """What executors on a standalone cluster need: the project's modules on their Python path
-    (the closures the jobs send import spark_jobs and analytics), and, when set, the address
-    they reach the driver at and the driver's status UI (its REST API lists each executor's tasks)."""
+    """What executors on a standalone cluster need besides the project on their Python path: their
+    memory and, when set, the address they reach the driver at; and the driver's status UI (its REST
+    API lists each executor's tasks) when SPARK_UI_PORT names a port."""
     if not master_url.startswith("spark://"):
         return {"spark.ui.enabled": "false"}
     options = {
-        "spark.executorEnv.PYTHONPATH": str(settings.BASE_DIR),
         "spark.executor.memory": settings.SPARK_EXECUTOR_MEMORY,
         "spark.ui.enabled": "true" if settings.SPARK_UI_PORT else "false",
     }
@@ -63,11 +69,13 @@ def cluster_options(master_url: str) -> dict[str, str]:
 
 
 def start_session(app_name: str = "bazaar-analytics"):
-    """A session on SPARK_MASTER (local[*] by default), or spark-submit's --master.
+    """A session on SPARK_MASTER (local[*] by default), or on spark-submit's master.
 
     Time is UTC everywhere (JVM, SQL session), so a timestamp read from the shop's
     database lands in the warehouse as the same instant. Python workers run this
-    interpreter, which has the project's dependencies.
+    interpreter, which has the project's dependencies, and import the project's
+    modules from its folder (the same path on every machine of the cluster: the
+    compose services share one image).
     """
     from pyspark.sql import SparkSession
 
@@ -77,14 +85,18 @@ def start_session(app_name: str = "bazaar-analytics"):
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     jars = ",".join(jdbc_jars())
     master_url = master()
-    builder = SparkSession.builder.master(master_url)
+    builder = SparkSession.builder.appName(app_name)
+    if not submitted_by_spark_submit():
+        builder = (
+            builder.master(master_url)
+            .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
+            .config("spark.driver.memory", settings.SPARK_DRIVER_MEMORY)
+        )
     for key, value in cluster_options(master_url).items():
         builder = builder.config(key, value)
     session = (
-        builder.appName(app_name)
-        .config("spark.jars", jars)
-        .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
-        .config("spark.driver.memory", settings.SPARK_DRIVER_MEMORY)
+        builder.config("spark.jars", jars)
+        .config("spark.executorEnv.PYTHONPATH", str(settings.BASE_DIR))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")

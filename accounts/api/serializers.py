@@ -37,6 +37,18 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class ThrottledSerializer(serializers.Serializer):
+    """A 429: too many attempts (the Retry-After header says how long to wait)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class LoggedOutEverywhereSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    retired = serializers.IntegerField(help_text="How many refresh tokens were retired.")
+
+
 class SellerProfileSerializer(serializers.ModelSerializer):
     product_count = serializers.IntegerField(read_only=True, required=False)
     user_id = serializers.IntegerField(source="user.id", read_only=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("auth/login", views.LoginView.as_view(), name="auth-login"),
     path("auth/refresh", views.RefreshView.as_view(), name="auth-refresh"),
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-everywhere", views.LogoutEverywhereView.as_view(), name="auth-logout-everywhere"),
     path("me", views.MeView.as_view(), name="me"),
     path("sellers", views.SellerListView.as_view(), name="seller-list"),
     path("sellers/<id:pk>", views.SellerDetailView.as_view(), name="seller-detail"),

@@ -1,7 +1,7 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
@@ -9,15 +9,37 @@ from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairVi
 from accounts import selectors, services
 from accounts.api.serializers import (
     ConfirmSignupSerializer,
+    LoggedOutEverywhereSerializer,
     LoginSerializer,
     SellerProfileSerializer,
     SignupAcceptedSerializer,
     SignupResponseSerializer,
     SignupSerializer,
+    ThrottledSerializer,
     TokenPairSerializer,
     UserSerializer,
 )
 from accounts.links import confirmation_link
+from accounts.refresh_tokens import retire_refresh_tokens
+from accounts.throttling import AttemptThrottle
+
+THROTTLED = {
+    429: OpenApiResponse(
+        ThrottledSerializer,
+        description="Too many attempts from this address or on this account (accounts/throttling.py); "
+        "the Retry-After header says how many seconds to wait.",
+    )
+}
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429], description="Seconds to wait."
+)
+
+
+def throttled_schema(request, status_code: int, response):
+    """The schema of an attempt-throttled auth operation: its answer, or 429 with Retry-After."""
+    return extend_schema(
+        request=request, responses={status_code: response, **THROTTLED}, parameters=[RETRY_AFTER], tags=["auth"]
+    )
 
 
 def _token_pair(user) -> dict[str, str]:
@@ -37,10 +59,10 @@ class SignupView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "signup"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "signup", "email"
 
-    @extend_schema(request=SignupSerializer, responses={202: SignupAcceptedSerializer}, tags=["auth"])
+    @throttled_schema(SignupSerializer, 202, SignupAcceptedSerializer)
     def post(self, request):
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -56,10 +78,10 @@ class ConfirmSignupView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "login", "uid"
 
-    @extend_schema(request=ConfirmSignupSerializer, responses={200: SignupResponseSerializer}, tags=["auth"])
+    @throttled_schema(ConfirmSignupSerializer, 200, SignupResponseSerializer)
     def post(self, request):
         serializer = ConfirmSignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -70,10 +92,10 @@ class ConfirmSignupView(APIView):
 class LoginView(TokenObtainPairView):
     """Exchange email and password for an access and a refresh token."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [AttemptThrottle]
+    throttle_action, throttle_account_field = "login", "email"
 
-    @extend_schema(request=LoginSerializer, responses={200: TokenPairSerializer}, tags=["auth"])
+    @throttled_schema(LoginSerializer, 200, TokenPairSerializer)
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -93,6 +115,19 @@ class LogoutView(TokenBlacklistView):
     @extend_schema(tags=["auth"], responses={200: None})
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+
+class LogoutEverywhereView(APIView):
+    """Retire every refresh token of the signed-in account, on every device (a lost phone, a shared
+    computer). Access tokens already handed out stay valid until they expire
+    (ACCESS_TOKEN_EXPIRE_MINUTES); a password change or reset does the same."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: LoggedOutEverywhereSerializer}, tags=["auth"])
+    def post(self, request):
+        retired = retire_refresh_tokens(request.user)
+        return Response({"detail": "Every device is logged out: log in again to get new tokens.", "retired": retired})
 
 
 class MeView(generics.RetrieveUpdateAPIView):

@@ -201,12 +201,12 @@ def test_a_seller_edits_their_own_shop_but_not_another(api_as, seller, other_sel
 def test_the_sign_up_mail_goes_out_from_the_request_when_the_broker_does_not_answer(api, monkeypatch):
     from kombu.exceptions import OperationalError
 
-    from accounts.tasks import send_account_mail
+    from shop.tasks import send_mail_message
 
     def broker_down(*args):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(send_account_mail, "delay", broker_down)
+    monkeypatch.setattr(send_mail_message, "delay", broker_down)
 
     response = api.post("/api/v1/auth/signup", {"email": "nobroker@example.com", "password": "a-long-secret-42"})
 

@@ -11,7 +11,6 @@ import jwt
 import pytest
 from django.conf import settings
 from django.core import mail
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import User
@@ -102,8 +101,8 @@ def test_risk_logout_with_garbage_is_a_clear_401(api, db):
     assert response.status_code == 401 and response.json()["detail"]
 
 
-def test_risk_signup_is_throttled(api, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, "signup": "2/hour"})
+def test_risk_signup_is_throttled(api, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "signup": {"address": "2/hour", "account": "5/hour"}}
     answers = [
         api.post(
             "/api/v1/auth/signup", {"email": f"new{n}@example.com", "password": "a-long-pass-phrase-9"}, format="json"

@@ -7,8 +7,6 @@ and each task's executor and input metrics.
 """
 
 import json
-import os
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -21,22 +19,10 @@ def get_json(url: str):
 
 
 def spark_submit(job: str, master: str) -> tuple[list[str], dict[str, str]]:
-    """The command line and extra environment that run `spark_jobs/<job>.py` with spark-submit.
-
-    pyspark's own launcher, with SPARK_HOME and the project on the Python path named for it
-    (spark-submit run from outside the activated virtualenv finds neither).
-    """
-    import pyspark
-
-    home = Path(pyspark.__file__).resolve().parent
-    command = [str(home / "bin" / "spark-submit"), "--master", master, str(ROOT / "spark_jobs" / f"{job}.py")]
-    env = {
-        "SPARK_HOME": str(home),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
-        "PYSPARK_PYTHON": sys.executable,
-        "PYSPARK_DRIVER_PYTHON": sys.executable,
-    }
-    return command, env
+    """The command line (and any extra environment) that runs `spark_jobs/<job>.py` with the
+    virtualenv's spark-submit, as the README says, on `master`."""
+    command = [str(ROOT / ".venv" / "bin" / "spark-submit"), "--master", master, str(ROOT / "spark_jobs" / f"{job}.py")]
+    return command, {}
 
 
 def workers(status_url: str) -> list[dict]:

@@ -56,9 +56,20 @@ def test_a_failing_job_stops_the_chain_and_keeps_its_error(warehouse, settings):
 
 
 def test_the_hourly_chain_is_scheduled_in_the_database_for_beat():
+    """The data migration writes the schedule. A transactional test that ran earlier in this worker
+    may have flushed its rows, so the migration's step runs again here (it is idempotent: run on a
+    database that has the row, it adds nothing)."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
     from django_celery_beat.models import PeriodicTask
 
     from config.celery import app
+
+    migration = import_module("analytics.migrations.0002_hourly_schedule")
+    state = MigrationExecutor(connection).loader.project_state(("analytics", "0002_hourly_schedule"))
+    migration.schedule(state.apps, None)
 
     task = PeriodicTask.objects.get(task="analytics.tasks.run_sync_chain")
 

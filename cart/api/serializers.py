@@ -26,7 +26,9 @@ class CartSerializer(serializers.Serializer):
 
 
 class AddToCartSerializer(serializers.Serializer):
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    # Products on sale only: an id of a draft or withdrawn product answers as an unknown id does,
+    # so the cart tells nobody its title, its stock or that it exists.
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.filter(is_active=True))
     quantity = serializers.IntegerField(min_value=1, max_value=settings.CART_MAX_LINE_QUANTITY, default=1)
 
 

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from catalog import services
 from catalog.search import queries
 from catalog.search.results import SearchParams
-from shop.sessions import session_key
+from shop.sessions import session_pseudonym
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -79,7 +79,7 @@ class SearchView(APIView):
         params = SearchParams(**query.validated_data)
         page = queries.search(params)
         services.record_search(
-            q=params.q, kind=params.type, results=page.count, user=request.user, session_key=session_key(request)
+            q=params.q, kind=params.type, results=page.count, user=request.user, session_key=session_pseudonym(request)
         )
         return Response(
             {

@@ -7,9 +7,18 @@ from catalog.models import Category, Product, ProductImage
 
 
 class CategorySerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(
+        max_length=140, required=False, help_text="Made from the name (and the parent's) when not given."
+    )
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), allow_null=True, required=False, help_text="null: a top-level category."
+    )
+
     class Meta:
         model = Category
         fields = ["id", "name", "slug", "parent", "description"]
+        extra_kwargs = {"name": {"max_length": 120}, "description": {"required": False}}
+        validators: list = []  # uniqueness among siblings is the service's rule (409, not 400)
 
 
 class ProductImageSerializer(serializers.ModelSerializer):
@@ -39,7 +48,27 @@ class ProductSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.00"), max_value=Decimal("9999999999.99")
     )
-    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    stock = serializers.IntegerField(
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text="On a change, send expected_stock with it (or use stock_delta): orders placed since you "
+        "read the figure are not undone.",
+    )
+    expected_stock = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text="The stock you last read. A new stock is set only if the stock is still this; "
+        "otherwise 409 with the current figure.",
+    )
+    stock_delta = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=-2_147_483_647,
+        max_value=2_147_483_647,
+        help_text='Change the stock by this many units ("add 5": 5); no condition needed.',
+    )
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     category_name = serializers.CharField(source="category.name", read_only=True)
     seller = serializers.IntegerField(source="seller_id", read_only=True)
@@ -58,6 +87,8 @@ class ProductSerializer(serializers.ModelSerializer):
             "price",
             "currency",
             "stock",
+            "expected_stock",
+            "stock_delta",
             "in_stock",
             "category",
             "category_name",

@@ -17,16 +17,40 @@ from catalog.api.serializers import (
 from catalog.filters import ProductFilter
 from catalog.models import Category, ProductImage
 from shop.api.pagination import CataloguePagination
+from shop.api.parsers import SafeJSONParser
 from shop.converters import ID_REGEX
-from shop.sessions import session_key
+from shop.sessions import session_pseudonym
 
 
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+class ReadOnlyOrStaff(permissions.BasePermission):
+    message = "Only staff may create, change or delete categories."
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_staff)
+
+
+class CategoryViewSet(viewsets.ModelViewSet):
+    """The category tree. Anyone reads; staff create, change and delete (a category with products or
+    sub-categories is not deleted: 409)."""
+
     queryset = Category.objects.order_by("name")
     serializer_class = CategorySerializer
     lookup_value_regex = ID_REGEX
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [ReadOnlyOrStaff]
+    parser_classes = [SafeJSONParser]
     filter_backends: list = []
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_category(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_category(
+            serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_category(instance, by=self.request.user)
 
 
 class ProductViewSet(
@@ -50,11 +74,12 @@ class ProductViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         product = self.get_object()
-        services.record_view(product, user=request.user, session_key=session_key(request))
+        services.record_view(product, user=request.user, session_key=session_pseudonym(request))
         return Response(self.get_serializer(product).data)
 
     def perform_create(self, serializer):
-        product = services.create_product(seller=self.request.user, **serializer.validated_data)
+        fields = {k: v for k, v in serializer.validated_data.items() if k not in ("expected_stock", "stock_delta")}
+        product = services.create_product(seller=self.request.user, **fields)
         serializer.instance = selectors.all_products().get(pk=product.pk)
 
     def perform_update(self, serializer):

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 
-from accounts.models import SellerProfile
+from accounts.selectors import public_shops
 from catalog import selectors
 from catalog.models import Product, SearchQueueEntry
 from catalog.search.results import PRICE_RANGES, SearchPage, SearchParams, mark
@@ -105,9 +105,7 @@ def _product_facets(matched: QuerySet[Product]) -> dict[str, list[dict]]:
     categories = base.values("category_id", "category__name").annotate(n=Count("id")).order_by("-n")[:30]
     sellers = base.values("seller_id").annotate(n=Count("id")).order_by("-n")[:30]
     shops = dict(
-        SellerProfile.objects.filter(user_id__in=[row["seller_id"] for row in sellers]).values_list(
-            "user_id", "shop_name"
-        )
+        public_shops().filter(user_id__in=[row["seller_id"] for row in sellers]).values_list("user_id", "shop_name")
     )
     price_counts = base.aggregate(
         **{
@@ -154,7 +152,7 @@ def _price_between(low, high) -> Q:
 
 
 def _sellers(params: SearchParams) -> SearchPage:
-    matched = _matching(SellerProfile.objects.filter(user__is_active=True), params.q, ["shop_name", "description"])
+    matched = _matching(public_shops(), params.q, ["shop_name", "description"])
     if not params.q:
         matched = matched.order_by("shop_name")
     count, rows = _page(matched, params)
@@ -205,7 +203,7 @@ def suggest(q: str, limit: int = 8) -> list[dict]:
     if len(products) < limit:
         more = Product.objects.filter(is_active=True, title__icontains=q).exclude(title__istartswith=q)
         products = [*products, *more.order_by("title")[: limit - len(products)]]
-    shops = SellerProfile.objects.filter(shop_name__icontains=q).order_by("shop_name")[:3]
+    shops = public_shops().filter(shop_name__icontains=q).order_by("shop_name")[:3]
     return [{"id": p.pk, "type": "product", "title": p.title} for p in products] + [
         {"id": s.pk, "type": "seller", "title": s.shop_name} for s in shops
     ]

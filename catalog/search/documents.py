@@ -7,6 +7,7 @@ reviews not hidden. Anything else is removed from the index.
 from collections.abc import Iterable, Iterator
 
 from accounts.models import SellerProfile
+from accounts.selectors import public_shops
 from catalog.models import Category, Product, SearchQueueEntry
 from reviews.models import Review
 
@@ -137,7 +138,7 @@ def _products(ids: Iterable[int] | None):
 
 
 def _sellers(ids: Iterable[int] | None):
-    queryset = SellerProfile.objects.filter(user__is_active=True)
+    queryset = public_shops()
     return queryset if ids is None else queryset.filter(pk__in=list(ids))
 
 

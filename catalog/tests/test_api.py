@@ -136,7 +136,10 @@ def test_a_seller_creates_a_product_they_own(api_as, seller, other_seller):
 def test_a_seller_updates_and_deletes_their_own_product(api_as, seller, product):
     client = api_as(seller)
 
-    put = client.put(f"/api/v1/products/{product.pk}", {**_new_product(product.category), "title": "Renamed"})
+    put = client.put(
+        f"/api/v1/products/{product.pk}",
+        {**_new_product(product.category), "title": "Renamed", "expected_stock": product.stock},
+    )
     patch = client.patch(f"/api/v1/products/{product.pk}", {"price": "12.00"})
     delete = client.delete(f"/api/v1/products/{product.pk}")
 
@@ -162,7 +165,9 @@ def test_a_buyer_cannot_change_it(api_as, buyer, product):
 
 
 def test_staff_may_change_any_product(api_as, staff, product):
-    response = api_as(staff).patch(f"/api/v1/products/{product.pk}", {"is_featured": True, "stock": 0})
+    response = api_as(staff).patch(
+        f"/api/v1/products/{product.pk}", {"is_featured": True, "stock": 0, "expected_stock": 10}
+    )
 
     product.refresh_from_db()
     assert response.status_code == 200

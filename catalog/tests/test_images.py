@@ -122,11 +122,10 @@ def test_a_decompression_bomb_is_refused_before_decoding(api_as, seller, product
     bomb = io.BytesIO()
     Image.new("1", (side, side)).save(bomb, format="PNG")  # tiny on disk, 64 M pixels decoded
 
-    with pytest.warns(Image.DecompressionBombWarning):  # Pillow sees it too, from the header alone
-        response = post_image(api_as(seller), product, bomb.getvalue())
+    response = post_image(api_as(seller), product, bomb.getvalue())  # Pillow refuses it from the header
 
     assert response.status_code == 400
-    assert f"{side}×{side} px" in response.json()["detail"]
+    assert "megapixels" in response.json()["detail"]
 
 
 def test_an_image_over_5_mb_is_refused(api_as, seller, product, settings):

@@ -10,10 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import yaml
+
+from shop.tests import compose
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ["-f", "docker-compose.yml", "-f", "docker-compose.cluster.yml"]
 
 
 def _tool(name: str) -> str:
@@ -23,20 +23,16 @@ def _tool(name: str) -> str:
     return path
 
 
-def _merged() -> dict:
-    done = subprocess.run(
-        [_tool("docker-compose"), "--env-file", ".env.example", *FILES, "config"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return yaml.safe_load(done.stdout)
+@pytest.fixture
+def deployed(tmp_path) -> Path:
+    """A checkout whose .env was made by the README's deploy steps, word for word."""
+    project = compose.checkout(tmp_path / "checkout")
+    compose.follow_readme_deploy_steps(project)
+    return project
 
 
-def test_the_cluster_file_validates_over_the_base_file_and_mirrors_the_topology():
-    services = _merged()["services"]
+def test_the_cluster_file_validates_over_the_base_file_and_mirrors_the_topology(deployed):
+    services = compose.rendered(deployed, "docker-compose.yml", "docker-compose.cluster.yml")["services"]
 
     assert {"zookeeper", "clickhouse", "clickhouse-2", "clickhouse-3", "clickhouse-4"} <= set(services)
     shards = {name: services[name]["environment"]["CLICKHOUSE_SHARD"] for name in services if "clickhouse" in name}
@@ -57,6 +53,7 @@ def test_the_cluster_file_validates_over_the_base_file_and_mirrors_the_topology(
         assert environment["SEARCH_URL"] == "http://opensearch:9200,http://opensearch-2:9200", name
     web, web_2 = services["web"]["environment"], services["web-2"]["environment"]
     assert web == web_2  # the second instance runs exactly as the first
+    assert web["CLICKHOUSE_URL"].endswith("?alt_hosts=clickhouse-2:9000,clickhouse-3:9000,clickhouse-4:9000")
     assert services["haproxy"]["ports"][0]["published"] in (8008, "8008")
 
 

@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from shop.tests import compose
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKER = ROOT / "docker"
 DASHBOARDS = sorted((DOCKER / "grafana" / "dashboards").glob("*.json"))
 APP_SERVICES = {"web", "worker", "beat", "relay", "consumer"}
+TOKEN_FILE = "/tmp/metrics-token"  # noqa: S108 (inside the Prometheus container, written by its entrypoint)
 
 
 def _tool(name: str) -> str:
@@ -32,31 +35,36 @@ def _compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_docker_compose_validates_with_docker_compose_1_29():
-    done = subprocess.run(
-        [_tool("docker-compose"), "--env-file", ".env.example", "-f", "docker-compose.yml", "config", "-q"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-    assert done.returncode == 0, done.stderr
+@pytest.fixture
+def deployed(tmp_path) -> Path:
+    """A checkout whose .env was made by the README's deploy steps, word for word."""
+    project = compose.checkout(tmp_path / "checkout")
+    compose.follow_readme_deploy_steps(project)
+    return project
 
 
-def test_compose_runs_every_service_in_order_on_the_seeds_ports():
-    compose = _compose()
-    services = compose["services"]
+def test_docker_compose_validates_with_docker_compose_1_29_after_the_readmes_steps(deployed):
+    for files in (("docker-compose.yml",), ("docker-compose.yml", "docker-compose.dev.yml")):
+        done = compose.render(deployed, *files)
+        assert done.returncode == 0, done.stderr
 
-    assert "version" not in compose  # the Compose Specification: no version key (Compose v2 warns on it)
+
+def test_compose_runs_every_service_in_order_on_the_seeds_ports(deployed):
+    rendered = compose.rendered(deployed)
+    services = _compose()["services"]
+
+    assert "version" not in _compose()  # the Compose Specification: no version key (Compose v2 warns on it)
     assert set(services) >= {
         "postgres", "redis", "minio", "opensearch", "kafka", "clickhouse", "spark-master", "spark-worker",
-        "migrate", "prometheus", "grafana", *APP_SERVICES,
+        "migrate", "prometheus", "grafana", "mail", *APP_SERVICES,
     }  # fmt: skip
-    assert "8000:8000" in services["web"]["ports"]
-    assert "9001:9001" in services["minio"]["ports"]
-    assert "9090:9090" in services["prometheus"]["ports"]
-    assert "3000:3000" in services["grafana"]["ports"]
+    assert compose.published_ports(rendered) == {"web": [("", 8000)], "minio": [("", 9000)], "grafana": [("", 3000)]}
+    development = compose.published_ports(compose.rendered(deployed, "docker-compose.yml", "docker-compose.dev.yml"))
+    assert {name: ports[-1] for name, ports in development.items()}.items() >= {
+        "minio": ("127.0.0.1", 9001), "prometheus": ("127.0.0.1", 9090), "clickhouse": ("127.0.0.1", 8123),
+        "spark-master": ("127.0.0.1", 8080), "mail": ("127.0.0.1", 8025),
+    }.items()  # fmt: skip
+    assert rendered["services"]["web"]["environment"]["S3_BUCKET"] == "product-images"
     for name in APP_SERVICES:
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
     for name in ("postgres", "redis", "minio", "opensearch", "kafka", "clickhouse"):
@@ -64,7 +72,7 @@ def test_compose_runs_every_service_in_order_on_the_seeds_ports():
         assert services["migrate"]["depends_on"].get(name, {"condition": "service_healthy"})["condition"] == (
             "service_healthy"
         )
-    assert set(compose["volumes"]) >= {"postgres", "minio", "opensearch", "kafka", "clickhouse", "grafana"}
+    assert set(_compose()["volumes"]) >= {"postgres", "minio", "opensearch", "kafka", "clickhouse", "grafana"}
 
 
 def test_the_image_runs_as_a_user_with_a_healthcheck():
@@ -76,10 +84,17 @@ def test_the_image_runs_as_a_user_with_a_healthcheck():
 
 
 def test_prometheus_config_and_alert_rules_pass_promtool():
+    """Checked as Prometheus's container sees them: its entrypoint has written the token file that
+    prometheus.yml names (here in a private /tmp of a mount namespace of the check's own)."""
     promtool = _tool("promtool")
+    as_in_the_container = f'mount -t tmpfs tmpfs /tmp && printf token > {TOKEN_FILE} && exec {promtool} "$@"'
     for arguments in (["check", "config", "prometheus.yml"], ["check", "rules", "alerts.yml"]):
         done = subprocess.run(
-            [promtool, *arguments], cwd=DOCKER / "prometheus", capture_output=True, text=True, timeout=60
+            ["unshare", "--mount", "sh", "-c", as_in_the_container, "promtool", *arguments],
+            cwd=DOCKER / "prometheus",
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert done.returncode == 0, done.stdout + done.stderr
     rules = yaml.safe_load((DOCKER / "prometheus" / "alerts.yml").read_text())
@@ -92,7 +107,7 @@ def test_prometheus_config_and_alert_rules_pass_promtool():
 def test_prometheus_scrapes_the_web_app_worker_relay_and_consumer():
     config = yaml.safe_load((DOCKER / "prometheus" / "prometheus.yml").read_text())
     jobs = {job["job_name"]: job["static_configs"][0]["targets"] for job in config["scrape_configs"]}
-    compose = _compose()["services"]
+    services = _compose()["services"]
 
     assert jobs == {
         "web": ["web:8000"],
@@ -100,7 +115,7 @@ def test_prometheus_scrapes_the_web_app_worker_relay_and_consumer():
         "relay": ["relay:9810"],
         "consumer": ["consumer:9811"],
     }
-    assert "9810" in compose["relay"]["command"] and "9811" in compose["consumer"]["command"]
+    assert "9810" in services["relay"]["command"] and "9811" in services["consumer"]["command"]
 
 
 def test_grafana_provisions_a_prometheus_source_and_the_four_dashboards():
@@ -111,8 +126,8 @@ def test_grafana_provisions_a_prometheus_source_and_the_four_dashboards():
     assert source["datasources"][0]["type"] == "prometheus" and source["datasources"][0]["uid"] == "prometheus"
     assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
     assert titles == {"Application_info", "Request_info", "Business", "Pipeline"}
-    compose = _compose()["services"]["grafana"]["volumes"]
-    assert "./docker/grafana/dashboards:/var/lib/grafana/dashboards:ro" in compose
+    volumes = _compose()["services"]["grafana"]["volumes"]
+    assert "./docker/grafana/dashboards:/var/lib/grafana/dashboards:ro" in volumes
 
 
 PROMQL_WORDS = {
@@ -228,3 +243,55 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+# --- Issue: compose exposed what it should not (docs/security.md, "Deployment") -------------------------
+
+PRIVATE_NETWORKS = ("10.", "172.16.", "192.168.")
+
+
+def test_risk_compose_starts_with_default_credentials(tmp_path):
+    """`cp .env.example .env && docker compose up` must not start on passwords anyone can read here."""
+    project = compose.checkout(tmp_path / "checkout")
+    (project / ".env").write_text((project / ".env.example").read_text())
+
+    done = compose.render(project)
+
+    assert done.returncode != 0 and "in .env" in done.stderr  # says what to set
+    text = (ROOT / "docker-compose.yml").read_text()
+    defaulted = re.findall(r"\$\{([A-Z_]*(?:PASSWORD|SECRET|_TOKEN|KEY))(?:_FILE)?:-([^}]+)\}", text)
+    assert defaulted == [], f"secrets with a default value: {defaulted}"
+    assert re.search(r"^SECRET_KEY=$", (ROOT / ".env.example").read_text(), re.M)  # no usable key published
+    for name in (
+        "POSTGRES_PASSWORD",
+        "MINIO_ROOT_PASSWORD",
+        "CLICKHOUSE_PASSWORD",
+        "METRICS_TOKEN",
+        "GRAFANA_ADMIN_PASSWORD",
+    ):
+        assert re.search(rf"^{name}=$", (ROOT / ".env.example").read_text(), re.M), name
+
+
+def test_risk_compose_publishes_internal_services_on_the_host(deployed):
+    published = compose.published_ports(compose.rendered(deployed))
+
+    assert set(published) == {"web", "minio", "grafana"}  # the site, the S3 API for image URLs, the dashboards
+    assert published["minio"] == [("", 9000)]  # not the console
+    development = compose.published_ports(compose.rendered(deployed, "docker-compose.yml", "docker-compose.dev.yml"))
+    for name, ports in development.items():
+        if name not in published:
+            assert all(address == "127.0.0.1" for address, _ in ports), (name, ports)
+
+
+def test_risk_metrics_trust_every_private_network_in_compose(deployed):
+    """Behind a load balancer (or docker's own port proxy) every client comes from a private network."""
+    environment = compose.rendered(deployed)["services"]["web"]["environment"]
+    prometheus = yaml.safe_load((DOCKER / "prometheus" / "prometheus.yml").read_text())
+    web_job = next(job for job in prometheus["scrape_configs"] if job["job_name"] == "web")
+
+    assert not any(network.strip().startswith(PRIVATE_NETWORKS) for network in
+                   environment["METRICS_ALLOWED_NETWORKS"].split(","))  # fmt: skip
+    assert len(environment["METRICS_TOKEN"]) >= 32
+    assert web_job["authorization"] == {"type": "Bearer", "credentials_file": TOKEN_FILE}
+    entrypoint = " ".join(_compose()["services"]["prometheus"]["entrypoint"])
+    assert TOKEN_FILE in entrypoint and "METRICS_TOKEN" in entrypoint

@@ -1,6 +1,9 @@
 """Every action writes its domain event to the outbox, in the transaction that made it."""
 
+import json
+
 import pytest
+from django.test import Client
 
 from accounts.tests.factories import PASSWORD, confirm_from_mail
 from catalog.tests.factories import CategoryFactory, ProductFactory
@@ -96,14 +99,25 @@ def test_a_refused_checkout_writes_no_event(api_as, buyer, product):
     assert _events("order_placed") == []
 
 
-def test_the_storefront_records_views_with_the_session(client, product):
-    client.get("/")  # a session exists once something is stored in it
-    client.post("/cart/add/", {"product": product.pk, "quantity": 1})
-
+def test_risk_live_session_ids_leave_the_request_in_events(client, product, staff):
+    """Finding: events carried the session key itself to Kafka and ClickHouse, where anyone who reads
+    them could replay a staff member's admin session. They carry a keyed pseudonym: stable within a
+    session (the funnel still joins a visit's events), unrelated to the key, different per session."""
+    client.force_login(staff)
     client.get(product.get_absolute_url())
+    client.get(product.get_absolute_url())
+    other = Client()
+    other.get("/")
+    other.post("/cart/add/", {"product": product.pk, "quantity": 1})
+    other.get(product.get_absolute_url())
 
-    [viewed] = _events("product_viewed")
-    assert viewed.session_key == client.session.session_key
+    first, again, stranger = _events("product_viewed")
+    live = {client.session.session_key, other.session.session_key}
+    assert first.session_key and first.session_key == again.session_key
+    assert stranger.session_key and stranger.session_key != first.session_key
+    for event in OutboxEvent.objects.all():
+        stored = json.dumps(event.message())
+        assert not any(key in stored or key in event.session_key for key in live), stored
 
 
 def test_unknown_event_types_are_refused(db):

@@ -67,3 +67,30 @@ def test_demo_orders_spread_over_weeks_with_the_views_that_led_to_them():
     assert OutboxEvent.objects.filter(type="product_viewed").count() >= 2 * Order.objects.count()
     oldest_view = OutboxEvent.objects.filter(type="product_viewed").order_by("occurred_at").first()
     assert oldest_view.occurred_at.date() == min(days)
+
+
+def test_every_demo_product_gets_pictures_drawn_here_and_stored_like_a_sellers():
+    from catalog.models import ProductImage
+
+    call_command("seed_demo", *SMALL, stdout=StringIO())
+    call_command("seed_demo", *SMALL, stdout=StringIO())  # tops up: no second set
+
+    images = ProductImage.objects.select_related("product")
+    assert set(Product.objects.filter(images__isnull=True)) == set()
+    assert 30 <= images.count() <= 60
+    for image in images:
+        assert image.image.name.startswith(f"products/{image.product_id}/") and image.image.name.endswith(".jpg")
+        assert (image.width, image.height) == (800, 600) and set(image.thumbnails) == {"320", "640"}
+    first = images.first()
+    assert first.is_primary and first.alt_text == first.product.title
+
+
+def test_pictures_differ_by_department_colour_and_title():
+    from shop.demo_pictures import picture
+
+    kettle = picture("Classic Kettle (red) #1", "Home", "red", 1)
+    phone = picture("Classic Phone (red) #2", "Electronics", "red", 1)
+    blue = picture("Classic Phone (blue) #2", "Electronics", "blue", 1)
+
+    assert len({kettle, phone, blue}) == 3
+    assert kettle[:3] == b"\xff\xd8\xff"  # a JPEG

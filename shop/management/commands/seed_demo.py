@@ -1,4 +1,4 @@
-"""Load demo data: sellers, a category tree, products, buyers, orders and reviews.
+"""Load demo data: sellers, a category tree, products with pictures, buyers, orders and reviews.
 
 Idempotent: running it again tops the data up to the requested sizes and never
 duplicates what is there. Orders and reviews go through the services, so they
@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -21,13 +22,13 @@ from accounts.services import create_seller_profile
 from cart.services import add_to_cart, user_cart
 from catalog.models import Category, Product
 from catalog.search import documents, indexer
-from catalog.services import record_view
+from catalog.services import add_product_image, record_view
 from orders.models import Order
 from orders.services import change_status, place_order
 from orders.status import OrderStatus
 from reviews.models import Review
 from reviews.services import post_review
-from shop import search_engine
+from shop import demo_pictures, search_engine
 from shop.errors import DomainError
 from shop.models import OutboxEvent
 
@@ -84,6 +85,9 @@ class Command(BaseCommand):
         parser.add_argument("--orders", type=int, default=40, help="demo orders (default 40)")
         parser.add_argument("--reviews", type=int, default=120, help="demo reviews (default 120)")
         parser.add_argument("--seed", type=int, default=42, help="random seed, for repeatable data")
+        parser.add_argument(
+            "--no-pictures", action="store_true", help="leave products without pictures (large benchmark catalogues)"
+        )
 
     def handle(self, *args, **options):
         rng = random.Random(options["seed"])
@@ -92,6 +96,8 @@ class Command(BaseCommand):
         sellers = self._ensure_sellers()
         leaves = self._ensure_categories()
         self._ensure_products(rng, sellers, leaves, options["products"], show_progress)
+        if not options["no_pictures"]:
+            self._ensure_pictures(sellers, show_progress)
         buyers = self._ensure_buyers(options["buyers"])
         self._ensure_orders(rng, buyers, options["orders"], show_progress)
         self._ensure_reviews(rng, buyers, options["reviews"], show_progress)
@@ -176,6 +182,22 @@ class Command(BaseCommand):
                 Product.objects.bulk_create(batch)
                 bar.update(len(batch))
 
+    def _ensure_pictures(self, sellers, show_progress: bool) -> None:
+        """One or two pictures for each demo product that has none, drawn by shop.demo_pictures and
+        stored through the same upload service as a seller's (the bucket, or local files)."""
+        bare = list(
+            Product.objects.filter(seller__in=sellers, images__isnull=True)
+            .select_related("seller", "category__parent")
+            .order_by("pk")
+        )
+        for product in tqdm(bare, desc="pictures", disable=not show_progress or not bare):
+            department = (product.category.parent or product.category).name
+            colour = next((word for word in COLOURS if f"({word})" in product.title), "grey")
+            for variant in range(1 + product.pk % 2):
+                drawn = demo_pictures.picture(product.title, department, colour, product.pk + variant)
+                upload = SimpleUploadedFile(f"{product.slug[:60]}-{variant + 1}.jpg", drawn, "image/jpeg")
+                add_product_image(product, by=product.seller, upload=upload, alt_text=product.title)
+
     # --- activity -------------------------------------------------------------------
 
     def _ensure_orders(self, rng, buyers, target: int, show_progress: bool) -> None:
@@ -195,7 +217,9 @@ class Command(BaseCommand):
                     cart = user_cart(buyer)
                     for pk in rng.sample(products, k=min(len(products), rng.randint(1, 3))):
                         add_to_cart(cart, Product.objects.get(pk=pk), rng.randint(1, 2))
-                    order, _ = place_order(buyer, shipping_name=buyer.first_name, shipping_address="1 Demo Street")
+                    order, _ = place_order(
+                        buyer, shipping_name=buyer.first_name, shipping_address="1 Demo Street", notify=False
+                    )
                     self._advance(order, rng.choice(statuses), staff)
                     self._backdate(order, first_event or 0, rng)
             except DomainError:

@@ -1,0 +1,67 @@
+"""Finding: unconfirmed and switched-off sellers' shop names were public.
+
+Sign-up creates the shop before the address is confirmed, so anyone could put words on the
+busiest pages (the catalogue's shop filter, search suggestions) without confirming anything;
+a seller staff switched off stayed listed too. Only active sellers' shops are shown.
+"""
+
+import pytest
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, SellerFactory
+from catalog.search import indexer
+
+pytestmark = pytest.mark.django_db
+
+INJECTED = "Zzcasino Wins Now"
+
+
+@pytest.fixture
+def hidden_shops(api, client):
+    """A shop signed up but never confirmed, and one whose seller staff switched off in the back-office."""
+    signed_up = api.post(
+        "/api/v1/auth/signup",
+        {"email": "spam@example.com", "password": "a-long-pass-phrase-9", "role": "seller", "shop_name": INJECTED},
+        format="json",
+    )
+    assert signed_up.status_code == 202
+    closed = SellerFactory(profile__shop_name="Zzclosed Shop Forever")
+    client.force_login(User.objects.create_superuser("root@example.com", PASSWORD))
+    switched_off = client.post(
+        f"/admin/accounts/user/{closed.pk}/change/",
+        {
+            "email": closed.email,
+            "role": "seller",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert switched_off.status_code == 302
+    client.logout()
+    return [INJECTED, "Zzclosed Shop Forever"]
+
+
+def test_risk_unconfirmed_and_switched_off_sellers_shop_names_are_public(api, client, hidden_shops):
+    SellerFactory(profile__shop_name="Zzopen Shop")
+    pages = [
+        client.get("/products/").content.decode(),
+        client.get("/search/", {"q": "Zz", "type": "sellers"}).content.decode(),
+        api.get("/api/v1/search/suggest", {"q": "Zz"}).content.decode(),
+        api.get("/api/v1/search", {"q": "Zz", "type": "sellers"}).content.decode(),
+        api.get("/api/v1/sellers").content.decode(),
+    ]
+
+    for page in pages:
+        for name in hidden_shops:
+            assert name not in page
+    assert "Zzopen Shop" in pages[0] and "Zzopen Shop" in pages[2]
+
+
+def test_risk_a_switched_off_shop_stays_in_the_search_engine(api, client, search_index, hidden_shops):
+    indexer.process_queue()
+    search_index.indices.refresh(index="_all")
+
+    found = [api.get("/api/v1/search/suggest", {"q": "Zz"}).content.decode()]
+    found.append(api.get("/api/v1/search", {"q": "Zzclosed", "type": "sellers"}).content.decode())
+
+    assert all("Zzclosed" not in page and "Zzcasino" not in page for page in found), found
