@@ -36,7 +36,7 @@ def executors_by_worker(status_url: str, app_id: str) -> dict[str, int]:
     for worker in workers(status_url):
         try:
             own = get_json(worker["webuiaddress"].rstrip("/") + "/json/")
-        except OSError:  # a worker a drill stopped
+        except (OSError, ValueError):  # a worker a drill stopped, or one still starting
             continue
         ran = [item for item in own["executors"] + own["finishedexecutors"] if item["appid"] == app_id]
         counts[worker["id"]] = len(ran)

@@ -134,7 +134,7 @@ def _wait_for_a_write_on_both_workers(status_url: str, ui_url: str, migration: P
             by_worker = spark_cluster.executors_by_worker(status_url, app["id"])
             try:
                 running = spark_cluster.get_json(f"{ui_url}/api/v1/applications/{app['id']}/jobs?status=running")
-            except OSError:
+            except (OSError, ValueError):  # the driver's UI is still starting
                 running = []
             writing = [job for job in running if (job.get("description") or "").startswith("write ")]
             if len(by_worker) == 2 and all(by_worker.values()) and writing:
