@@ -22,7 +22,7 @@ import time
 import uuid
 
 from bench.common import ROOT, ensure_database, environment, log, manage
-from bench.pipeline import _connect, _job, _rate, _timed
+from bench.pipeline import _connect, _job, _rate, _timed, fill_outbox
 from shop.testing import cluster_settings, generate_orders
 
 LINES = int(os.environ.get("BENCH_ORDER_LINES", "1000000"))
@@ -118,16 +118,7 @@ def _chain(name: str, env: dict, shop) -> list[tuple[str, str, str]]:
 
 def _events(env: dict, shop, topology: dict, setups: dict) -> list[tuple[str, str, str]]:
     log(f"cluster: relay and consumers, {EVENTS:,} events, replication factor 1 and 3")
-    with shop.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO shop_outboxevent "
-            "(event_id, type, version, occurred_at, user_id, session_key, payload, attempts) "
-            "SELECT gen_random_uuid(), 'product_viewed', 1, now() - (n %% 30) * interval '1 day', 1 + n %% 500, '', "
-            "jsonb_build_object('product_id', 1 + n %% 1000, 'seller_id', 1, 'category_id', 1), 0 "
-            "FROM generate_series(1, %s) AS n",
-            [EVENTS],
-        )
-    shop.commit()
+    fill_outbox(shop, EVENTS)
     kafka = {"KAFKA_BOOTSTRAP_SERVERS": topology["KAFKA_BOOTSTRAP_SERVERS"], "KAFKA_PARTITIONS": "6"}
     figures = []
     topics = {}

@@ -192,8 +192,8 @@ def _job(shop, name: str) -> dict:
     return {"seconds": float(seconds), "rows": sum((rows or {}).values())}
 
 
-def _events(env: dict, shop) -> list[tuple[str, str, str]]:
-    log(f"pipeline: relay and consumer, {RELAY_EVENTS:,} events")
+def fill_outbox(shop, count: int) -> None:
+    """`count` product views in the outbox, over the last 30 days, from 500 shoppers."""
     with shop.cursor() as cursor:
         cursor.execute(
             "INSERT INTO shop_outboxevent "
@@ -201,9 +201,14 @@ def _events(env: dict, shop) -> list[tuple[str, str, str]]:
             "SELECT gen_random_uuid(), 'product_viewed', 1, now() - (n %% 30) * interval '1 day', 1 + n %% 500, '', "
             "jsonb_build_object('product_id', 1 + n %% 1000, 'seller_id', 1, 'category_id', 1), 0 "
             "FROM generate_series(1, %s) AS n",
-            [RELAY_EVENTS],
+            [count],
         )
     shop.commit()
+
+
+def _events(env: dict, shop) -> list[tuple[str, str, str]]:
+    log(f"pipeline: relay and consumer, {RELAY_EVENTS:,} events")
+    fill_outbox(shop, RELAY_EVENTS)
     relay = _timed(lambda: manage(env, "relay_events", "--batch-size", "5000"))
     consume = _timed(lambda: manage(env, "consume_events", "--idle", "3"))
     consume -= 3  # the quiet seconds it waits before stopping

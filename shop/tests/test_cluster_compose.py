@@ -23,15 +23,9 @@ def _tool(name: str) -> str:
     return path
 
 
-@pytest.fixture
-def deployed(tmp_path) -> Path:
-    """A checkout whose .env was made by the README's deploy steps, word for word."""
-    project = compose.checkout(tmp_path / "checkout")
-    compose.follow_readme_deploy_steps(project)
-    return project
-
-
-def test_the_cluster_file_validates_over_the_base_file_and_mirrors_the_topology(deployed):
+def test_the_cluster_file_validates_over_the_base_file_and_mirrors_the_topology(tmp_path):
+    deployed = compose.checkout(tmp_path / "checkout")
+    compose.follow_readme_deploy_steps(deployed)  # the .env a user makes, word for word
     services = compose.rendered(deployed, "docker-compose.yml", "docker-compose.cluster.yml")["services"]
 
     assert {"zookeeper", "clickhouse", "clickhouse-2", "clickhouse-3", "clickhouse-4"} <= set(services)
