@@ -328,6 +328,15 @@ up_web_redis() {
 
 web_env_file() { echo "$CLUSTER_DIR/web.env"; }
 
+cluster_secret_key() {  # one random SECRET_KEY for the topology's web instances, made once, kept private
+  local file="$CLUSTER_DIR/secret-key"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$CLUSTER_DIR"
+    (umask 077; "$ROOT/.venv/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$file")
+  fi
+  cat "$file"
+}
+
 write_web_env() {
   local database=${DATABASE_URL:-}
   [ -n "$database" ] || database=$(grep -s '^DATABASE_URL=' "$ENV_FILE" | cut -d= -f2- || true)
@@ -335,17 +344,19 @@ write_web_env() {
   mkdir -p "$CLUSTER_DIR"
   {
     echo "DATABASE_URL=$database"
+    echo "SECRET_KEY=${SECRET_KEY:-$(cluster_secret_key)}"
     echo "REDIS_URL=redis://127.0.0.1:$WEB_REDIS_PORT/0"
     echo "CELERY_BROKER_URL=redis://127.0.0.1:$WEB_REDIS_PORT/1"
     echo "TRUSTED_PROXY_COUNT=1"  # HAProxy appends the client's address to X-Forwarded-For
     grep -s -E '^(CLICKHOUSE_URL|CLICKHOUSE_CLUSTER|KAFKA_[A-Z_]+|SEARCH_URL|SEARCH_REPLICAS|SPARK_MASTER)=' "$CLUSTER_ENV" || true
     grep -s -E '^(S3_[A-Z_]+)=' "$ENV_FILE" || true
     local name
-    for name in SECRET_KEY DEBUG ALLOWED_HOSTS DJANGO_SETTINGS_MODULE PASSWORD_HASHERS SEARCH_INDEX_PREFIX \
+    for name in JWT_SIGNING_KEY DEBUG ALLOWED_HOSTS DJANGO_SETTINGS_MODULE PASSWORD_HASHERS SEARCH_INDEX_PREFIX \
         KAFKA_EVENTS_TOPIC DB_CONN_MAX_AGE; do
       if [ -n "${!name:-}" ]; then echo "$name=${!name}"; fi
     done
   } > "$(web_env_file)"
+  chmod 600 "$(web_env_file)"  # it holds the secret key
 }
 
 up_web_instance() {  # up_web_instance N
@@ -414,6 +425,7 @@ up_web() {
   write_web_env
   up_web_instance 1; up_web_instance 2; up_haproxy
   cluster_set_env CLUSTER_WEB_URL "http://127.0.0.1:$WEB_BASE"
+  cluster_set_env SECRET_KEY "$(cluster_secret_key)"  # for manage.py beside the instances (make cluster)
   log "web ready: http://127.0.0.1:$WEB_BASE (HAProxy) → web1, web2"
 }
 down_web() {
