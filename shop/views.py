@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from catalog import selectors as catalog_selectors
 from shop import health
+from shop.error_views import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,10 @@ def health_ready(request):
     body: dict = {"status": status, "checks": verdicts}
     if status != "ok":
         body["failed"] = {name: verdict for name, verdict in verdicts.items() if verdict != "ok"}
-    return JsonResponse(body, status=503 if status == "unavailable" else 200)
+    response = JsonResponse(body, status=503 if status == "unavailable" else 200)
+    if status == "unavailable":
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def metrics(request):

@@ -1,3 +1,5 @@
+from django.core.validators import EmailValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role, SellerProfile, User
@@ -37,11 +39,20 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class ThrottledSerializer(serializers.Serializer):
-    """A 429: too many attempts (the Retry-After header says how long to wait)."""
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 254,
+        "pattern": r"^$|^[^@\s]+@[^@\s]+$",
+        "description": "An email address, or empty.",
+    }
+)
+class OptionalEmailField(serializers.CharField):
+    """An email address, or "" for none: one string type for generated clients (an EmailField that
+    allows blank is described as a oneOf, which generators turn into a wrapper class)."""
 
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, allow_blank=True, validators=[EmailValidator()], **kwargs)
 
 
 class LoggedOutEverywhereSerializer(serializers.Serializer):
@@ -50,6 +61,7 @@ class LoggedOutEverywhereSerializer(serializers.Serializer):
 
 
 class SellerProfileSerializer(serializers.ModelSerializer):
+    contact_email = OptionalEmailField(required=False)
     product_count = serializers.IntegerField(read_only=True, required=False)
     user_id = serializers.IntegerField(source="user.id", read_only=True)
 

@@ -13,6 +13,8 @@ PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None, str]] = [
     ("500-", Decimal("500"), None, "500 and more"),
 ]
 
+PRICE_RANGE_KEYS = [key for key, *_ in PRICE_RANGES]
+
 
 @dataclass(frozen=True)
 class SearchParams:
