@@ -475,7 +475,10 @@ cluster() {
       [ ${#targets[@]} -gt 0 ] || targets=("${CLUSTER_COMPONENTS[@]}")
       for target in "${targets[@]}"; do cluster_node_up "$target"; done ;;
     down)
-      [ ${#targets[@]} -gt 0 ] || targets=(web spark search kafka clickhouse zookeeper)
+      if [ ${#targets[@]} -eq 0 ]; then  # the whole topology: its settings go too (the tests skip without them)
+        targets=(web spark search kafka clickhouse zookeeper)
+        rm -f "$CLUSTER_ENV"
+      fi
       for target in "${targets[@]}"; do cluster_node_down "$target"; done ;;
     kill)
       for target in "${targets[@]}"; do cluster_stop "$target" KILL; done ;;
