@@ -36,7 +36,19 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log("catalogue: migrating and loading demo data")
     manage(env, "migrate", "-v0")
-    manage(env, "seed_demo", "--products", str(PRODUCTS), "--orders", "40", "--reviews", "200", "--no-pictures", "-v0")
+    manage(
+        env,
+        "seed_demo",
+        "--demo-accounts",
+        "--products",
+        str(PRODUCTS),
+        "--orders",
+        "40",
+        "--reviews",
+        "200",
+        "--no-pictures",
+        "-v0",
+    )
     wrk_binary = ensure_wrk()
     with gunicorn("bench.wsgi", env, workers=WORKERS, port=PORT) as base:
         product_id = requests.get(f"{base}/api/v1/products?page_size=1", timeout=5).json()["results"][0]["id"]

@@ -38,7 +38,7 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log("cluster: migrating and loading the catalogue")
     manage(env, "migrate", "-v0")
-    manage(env, "seed_demo", "--products", "1000", "--orders", "0", "--reviews", "0", "-v0")
+    manage(env, "seed_demo", "--demo-accounts", "--products", "1000", "--orders", "0", "--reviews", "0", "-v0")
     shop = _connect(env)
     with shop.cursor() as cursor:
         cursor.execute(

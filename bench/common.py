@@ -17,6 +17,7 @@ DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)))  # gunicorn's usual 2n+1
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(18)
 REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
 
 
@@ -25,6 +26,8 @@ def environment(database: str, *, keep: tuple[str, ...] = ()) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url(database), "DJANGO_SETTINGS_MODULE": "bench.settings"}
     # DEBUG is off there, so the settings want a strong key: one per run, unless one is given.
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    # ... and seed_demo creates its accounts only when asked, with a password of the run's own.
+    env.setdefault("DEMO_PASSWORD", DEMO_PASSWORD)
     for name in SERVICE_SETTINGS:
         if name not in keep:
             env.pop(name, None)

@@ -35,7 +35,19 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log("pipeline: migrating and loading the catalogue")
     manage(env, "migrate", "-v0")
-    manage(env, "seed_demo", "--products", "1000", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
+    manage(
+        env,
+        "seed_demo",
+        "--demo-accounts",
+        "--products",
+        "1000",
+        "--orders",
+        "0",
+        "--reviews",
+        "0",
+        "--no-pictures",
+        "-v0",
+    )
     shop = _connect(env)
     _reset(shop, env)
     manage(env, "analytics_schema")

@@ -32,7 +32,6 @@ EVALUATION_DATABASE = "bench_recs"
 FRESHNESS_DATABASE = "bench_recs_fresh"
 COST_DATABASE = "bench_recs_cost"
 FRESHNESS_ORDERS = int(os.environ.get("BENCH_FRESHNESS_ORDERS", "5"))
-DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105 (seed_demo's, printed on every run)
 
 
 def run() -> None:
@@ -78,6 +77,7 @@ def _freshness() -> list[float]:
     manage(
         env,
         "seed_demo",
+        "--demo-accounts",
         "--products",
         "200",
         "--buyers",
@@ -101,7 +101,7 @@ def _freshness() -> list[float]:
         with gunicorn("config.wsgi", env, workers=2) as base:
             api = f"{base}/api/v1"
             token = requests.post(
-                f"{api}/auth/login", json={"email": "buyer1@example.com", "password": DEMO_PASSWORD}, timeout=10
+                f"{api}/auth/login", json={"email": "buyer1@example.com", "password": env["DEMO_PASSWORD"]}, timeout=10
             ).json()["access"]
             headers = {"Authorization": f"Bearer {token}"}
             catalogue = requests.get(f"{api}/products", params={"in_stock": "true", "page_size": 50}, timeout=10)
@@ -152,7 +152,19 @@ def _cost() -> list[tuple[str, str, str]]:
     ensure_database(env["DATABASE_URL"])
     log("recs: cost, on the pipeline benchmark's data")
     manage(env, "migrate", "-v0")
-    manage(env, "seed_demo", "--products", "1000", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
+    manage(
+        env,
+        "seed_demo",
+        "--demo-accounts",
+        "--products",
+        "1000",
+        "--orders",
+        "0",
+        "--reviews",
+        "0",
+        "--no-pictures",
+        "-v0",
+    )
     shop = pipeline._connect(env)
     _drop_warehouse(env, COST_DATABASE)
     with shop.cursor() as cursor:

@@ -46,6 +46,7 @@ def run() -> None:
     manage(
         {**env, "SEARCH_URL": ""},
         "seed_demo",
+        "--demo-accounts",
         "--products",
         str(PRODUCTS),
         "--orders",

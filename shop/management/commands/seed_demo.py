@@ -31,10 +31,10 @@ from recommendations.planted import demo_orders
 from reviews.models import Review
 from reviews.services import post_review
 from shop import demo_pictures, search_engine
+from shop.demo_accounts import demo_password
 from shop.errors import DomainError
 from shop.models import OutboxEvent
 
-DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105  (printed for demo logins on purpose)
 ADMIN_EMAIL = "admin@example.com"
 
 CATEGORY_TREE = {
@@ -88,12 +88,18 @@ class Command(BaseCommand):
         parser.add_argument("--reviews", type=int, default=120, help="demo reviews (default 120)")
         parser.add_argument("--seed", type=int, default=42, help="random seed, for repeatable data")
         parser.add_argument(
+            "--demo-accounts",
+            action="store_true",
+            help="with DEBUG off, create the demo accounts anyway, with DEMO_PASSWORD or a random password",
+        )
+        parser.add_argument(
             "--no-pictures", action="store_true", help="leave products without pictures (large benchmark catalogues)"
         )
 
     def handle(self, *args, **options):
         rng = random.Random(options["seed"])
         show_progress = options["verbosity"] > 0
+        self.password = demo_password(asked=options["demo_accounts"])
         self._ensure_admin()
         sellers = self._ensure_sellers()
         leaves = self._ensure_categories()
@@ -113,7 +119,7 @@ class Command(BaseCommand):
     def _ensure_admin(self) -> None:
         if not User.objects.filter(email=ADMIN_EMAIL).exists():
             User.objects.create_superuser(
-                email=ADMIN_EMAIL, password=DEMO_PASSWORD, first_name="Ada", last_name="Admin"
+                email=ADMIN_EMAIL, password=self.password, first_name="Ada", last_name="Admin"
             )
 
     def _ensure_sellers(self) -> list[User]:
@@ -121,7 +127,7 @@ class Command(BaseCommand):
         for email, shop_name, description in SELLERS:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = User.objects.create_user(email=email, password=DEMO_PASSWORD, role=Role.SELLER)
+                user = User.objects.create_user(email=email, password=self.password, role=Role.SELLER)
             if not hasattr(user, "seller_profile"):
                 create_seller_profile(user, shop_name=shop_name, description=description)
             sellers.append(user)
@@ -134,7 +140,7 @@ class Command(BaseCommand):
         existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
         missing = [email for email in emails if email not in existing]
         if missing:
-            password = make_password(DEMO_PASSWORD)
+            password = make_password(self.password)
             User.objects.bulk_create(
                 [
                     User(email=email, password=password, role=Role.BUYER, first_name=f"Buyer {email[5:].split('@')[0]}")
@@ -298,7 +304,11 @@ class Command(BaseCommand):
         indexer.process_queue()
 
     def _print_logins(self, sellers, buyers) -> None:
-        self.stdout.write(self.style.SUCCESS(f"\nDemo data is ready. Logins (password for all: {DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nDemo data is ready. Logins (password for the accounts created now: {self.password}):"
+            )
+        )
         self.stdout.write(f"  staff  {ADMIN_EMAIL}   (back-office: /admin/)")
         for seller in sellers:
             self.stdout.write(f"  seller {seller.email}   ({seller.seller_profile.shop_name})")
