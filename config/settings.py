@@ -309,8 +309,11 @@ CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=999)
 # Every way to log in, sign up or ask for a password reset (API, storefront, back-office) is
 # limited per client address and per account, counted in the cache (Redis when REDIS_URL is set).
 # TRUSTED_PROXY_COUNT: how many proxies of ours append to X-Forwarded-For in front of the app.
-# 0 (the default): forwarded headers are ignored and the client is the connection's address.
+# TRUSTED_PROXY_NETWORKS: the addresses those proxies connect from (CIDR list); a hop is believed
+# only from there, so a client that reaches the app past the proxies cannot forge its address.
+# Either empty or 0 (the defaults): forwarded headers are ignored, the client is the connection's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
 THROTTLE_RATES = {
     "login": {
         "address": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
@@ -342,8 +345,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "shop.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.exception_handler",
-    # DRF's own client address (used by any DRF throttle): behind the trusted proxies only.
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # DRF's own client address trusts X-Forwarded-For by count alone: it is never read from there
+    # (REMOTE_ADDR); a throttle takes the client's address from shop.client_address instead.
+    "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {

@@ -348,6 +348,7 @@ write_web_env() {
     echo "REDIS_URL=redis://127.0.0.1:$WEB_REDIS_PORT/0"
     echo "CELERY_BROKER_URL=redis://127.0.0.1:$WEB_REDIS_PORT/1"
     echo "TRUSTED_PROXY_COUNT=1"  # HAProxy appends the client's address to X-Forwarded-For
+    echo "TRUSTED_PROXY_NETWORKS=127.0.0.1/32"  # ... and connects from loopback
     grep -s -E '^(CLICKHOUSE_URL|CLICKHOUSE_CLUSTER|KAFKA_[A-Z_]+|SEARCH_URL|SEARCH_REPLICAS|SPARK_MASTER)=' "$CLUSTER_ENV" || true
     grep -s -E '^(S3_[A-Z_]+)=' "$ENV_FILE" || true
     local name
