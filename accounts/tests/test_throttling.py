@@ -181,3 +181,20 @@ def test_risk_parallel_attempts_slip_past_the_limit_in_redis(rf, settings):
         server.delete(key)
     assert verdicts.count(0) == 10 and len(verdicts) == 40
     assert keys, "the counts were not kept in Redis"
+
+
+def test_risk_an_ipv6_client_buys_a_fresh_login_bucket_with_each_address_of_its_64(api, buyer):
+    """A /64 is what one IPv6 subscriber gets: 2^64 addresses, each a fresh count if counted alone."""
+    codes = [_api_login(api, f"guess{n}@example.com", REMOTE_ADDR=f"2001:db8:1:2::{n:x}") for n in range(11)]
+    neighbour = _api_login(api, buyer.email, PASSWORD, REMOTE_ADDR="2001:db8:1:3::1")  # another /64
+
+    assert codes[-1] == 429
+    assert neighbour == 200
+
+
+def test_ipv4_clients_are_counted_by_address_and_mapped_ones_as_ipv4():
+    from accounts.throttling import address_bucket
+
+    assert address_bucket("203.0.113.9") == "203.0.113.9"
+    assert address_bucket("::ffff:203.0.113.9") == "203.0.113.9"
+    assert address_bucket("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
