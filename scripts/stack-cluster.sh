@@ -381,9 +381,13 @@ write_haproxy_config() {
 global
     maxconn 512
     stats socket $CLUSTER_DIR/haproxy/admin.sock mode 600 level admin
+    log stdout format raw local0
 
 defaults
     mode http
+    log global
+    # the request line without the tokens of mailed links or query secrets (docker/haproxy/haproxy.cfg, shop/access_log.py's rule)
+    log-format "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq \"%HM %[capture.req.uri,regsub('(/(reset|signup/confirm)/[^/]+/)[^/?]+','\1[redacted]'),regsub('([?&;][a-z_.-]*(token|key|code|password|secret|signature|auth)=)[^&;]*','\1[redacted]',ig)] %HV\""
     timeout connect 2s
     timeout client 60s
     timeout server 60s
