@@ -435,9 +435,11 @@ SECURE_CSP = {
 }
 
 # --- Metrics (/metrics for Prometheus) ---------------------------------------------------
-# Open to these networks (loopback by default; add the Prometheus server's), or to
-# any client that sends `Authorization: Bearer <METRICS_TOKEN>`. Everyone else: 404.
-METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+# Open to any client that sends `Authorization: Bearer <METRICS_TOKEN>`, and to these networks
+# (the client's address as shop.client_address resolves it). With DEBUG on, loopback by default;
+# with DEBUG off none: behind a reverse proxy on the same host every client would be loopback,
+# so in production the token is the way in. Everyone else: 404.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"] if DEBUG else [])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Where the worker, relay and consumer serve their own /metrics (0.0.0.0 inside containers).
 METRICS_BIND_ADDRESS = env.str("METRICS_BIND_ADDRESS", default="127.0.0.1")
