@@ -29,7 +29,7 @@ from rest_framework.throttling import BaseThrottle
 
 from shop.client_address import client_address
 
-ACTIONS = ("login", "signup", "reset")
+ACTIONS = ("login", "signup", "reset", "view")
 _UNITS = {
     "s": 1,
     "sec": 1,

@@ -327,7 +327,15 @@ THROTTLE_RATES = {
         "address": env.str("PASSWORD_RESET_THROTTLE_RATE", default="20/hour"),
         "account": env.str("PASSWORD_RESET_ACCOUNT_THROTTLE_RATE", default="5/hour"),
     },
+    # product views a guest's address may record (catalog/view_counting.py); past it the page is
+    # served and the view not counted. Signed-in shoppers are counted once per product per window.
+    "view": {
+        "address": env.str("GUEST_VIEW_EVENT_RATE", default="120/hour"),
+        "account": "1/s",  # unused: a guest has no account
+    },
 }
+# A visitor's views of one product count once per this many seconds (Trending, the funnel).
+VIEW_DEDUP_SECONDS = env.int("VIEW_DEDUP_SECONDS", default=1800)
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
