@@ -158,6 +158,8 @@ CELERY_BEAT_SCHEDULE = {
     "search-index-sync": {"task": "catalog.tasks.process_search_queue", "schedule": 60.0},
     # Publishes the domain-event outbox to Kafka (also `manage.py relay_events`).
     "relay-events": {"task": "shop.tasks.relay_events", "schedule": 10.0},
+    # Cancels orders left unpaid for ORDER_HOLD_MINUTES, so their stock goes back on sale.
+    "expire-unpaid-orders": {"task": "orders.tasks.expire_unpaid_orders", "schedule": 60.0},
 }
 
 # --- Events (Kafka) ------------------------------------------------------------------------
@@ -304,6 +306,10 @@ IMAGE_DECODE_WAIT_SECONDS = env.float("IMAGE_DECODE_WAIT_SECONDS", default=5.0)
 SHOP_NAME = env.str("SHOP_NAME", default="") or "Bazaar"
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=999)
+# An order holds its stock this long unpaid, then is cancelled (orders.services.expire_unpaid_orders);
+# a buyer may hold at most MAX_UNPAID_ORDERS unpaid orders at once.
+ORDER_HOLD_MINUTES = env.int("ORDER_HOLD_MINUTES", default=60)
+MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=10)
 
 # --- Throttling (accounts/throttling.py) -------------------------------------------
 # Every way to log in, sign up or ask for a password reset (API, storefront, back-office) is
