@@ -65,3 +65,22 @@ def test_risk_a_switched_off_shop_stays_in_the_search_engine(api, client, search
     found.append(api.get("/api/v1/search", {"q": "Zzclosed", "type": "sellers"}).content.decode())
 
     assert all("Zzclosed" not in page and "Zzcasino" not in page for page in found), found
+
+
+def test_risk_a_switched_off_sellers_products_still_name_the_shop(api, client):
+    from catalog.tests.factories import ProductFactory
+
+    seller = SellerFactory(profile__shop_name="Zzgone Shop")
+    product = ProductFactory(seller=seller, title="Zz lamp")
+    User.objects.filter(pk=seller.pk).update(is_active=False)  # switched off; the product left on sale
+
+    shown = [
+        api.get("/api/v1/products").content.decode(),
+        api.get(f"/api/v1/products/{product.pk}").content.decode(),
+        client.get("/products/").content.decode(),
+        client.get(product.get_absolute_url()).content.decode(),
+    ]
+
+    assert "Zz lamp" in shown[0]
+    for page in shown:
+        assert "Zzgone Shop" not in page
