@@ -41,6 +41,9 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public address ("https://shop.example.com"): the links we mail start with it, never
+# with the request's Host (accounts/links.py). Empty: the request's address (a developer's machine).
+SITE_URL = env.str("SITE_URL", default="")
 
 INSTALLED_APPS = [
     "shop.apps.ShopAdminConfig",
