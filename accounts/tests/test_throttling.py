@@ -198,3 +198,13 @@ def test_ipv4_clients_are_counted_by_address_and_mapped_ones_as_ipv4():
     assert address_bucket("203.0.113.9") == "203.0.113.9"
     assert address_bucket("::ffff:203.0.113.9") == "203.0.113.9"
     assert address_bucket("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
+
+
+def test_risk_the_back_office_password_change_guesses_the_old_password_without_limit(client, staff):
+    """A stolen staff session guesses the password it lacks through /admin/password_change/."""
+    client.force_login(staff)
+    form = {"old_password": WRONG, "new_password1": "a-long-pass-phrase-9", "new_password2": "a-long-pass-phrase-9"}
+
+    codes = [client.post("/admin/password_change/", form).status_code for _ in range(11)]
+
+    assert codes == [200] * 10 + [429]
