@@ -40,10 +40,11 @@ WEB_REDIS_PORT=${CLUSTER_REDIS_PORT:-16390}
 WEB_BASE=${CLUSTER_WEB_PORT:-18000}                      # web1, web2 on 18001, 18002; HAProxy on 18000
 WEB_WORKERS=${CLUSTER_WEB_WORKERS:-2}
 
-cluster_set_env() {  # cluster_set_env KEY VALUE: a line of .env.cluster
+cluster_set_env() {  # cluster_set_env KEY VALUE: a line of .env.cluster (readable by its owner only)
   touch "$CLUSTER_ENV"
-  grep -v "^$1=" "$CLUSTER_ENV" > "$CLUSTER_ENV.tmp" || true
+  (umask 077; grep -v "^$1=" "$CLUSTER_ENV" > "$CLUSTER_ENV.tmp" || true)
   echo "$1=$2" >> "$CLUSTER_ENV.tmp"
+  chmod 600 "$CLUSTER_ENV.tmp"
   mv "$CLUSTER_ENV.tmp" "$CLUSTER_ENV"
 }
 
@@ -342,6 +343,7 @@ write_web_env() {
   [ -n "$database" ] || database=$(grep -s '^DATABASE_URL=' "$ENV_FILE" | cut -d= -f2- || true)
   [ -n "$database" ] || { log "web needs DATABASE_URL (PostgreSQL): run scripts/stack up postgres"; return 1; }
   mkdir -p "$CLUSTER_DIR"
+  touch "$(web_env_file)" && chmod 600 "$(web_env_file)"  # it holds the secret key: private before it is written
   {
     echo "DATABASE_URL=$database"
     echo "SECRET_KEY=${SECRET_KEY:-$(cluster_secret_key)}"
