@@ -13,7 +13,7 @@ import environ
 from django.utils.csp import CSP
 
 from config import seed_names
-from config.keys import DEVELOPMENT_KEY, require_strong
+from config.keys import development_key, require_strong
 from shop.object_storage import storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,7 +33,9 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
 if DEBUG:
-    SECRET_KEY = SECRET_KEY or DEVELOPMENT_KEY
+    # made once per machine (config/keys.py), never a value anyone could read in this repository
+    DEVELOPMENT_KEY_FILE = Path(env.str("DEVELOPMENT_KEY_FILE", default=str(BASE_DIR / ".data" / "development-key")))
+    SECRET_KEY = SECRET_KEY or development_key(DEVELOPMENT_KEY_FILE)
     JWT_SIGNING_KEY = JWT_SIGNING_KEY or SECRET_KEY
 else:
     require_strong("SECRET_KEY", SECRET_KEY)
