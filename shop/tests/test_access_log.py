@@ -105,3 +105,23 @@ def test_risk_mailed_tokens_land_in_haproxys_log(tmp_path):
     assert "GET /api/v1/me?page=2&Token=[redacted]" in written, written
     for secret in (RESET_TOKEN, SIGN_UP_TOKEN, QUERY_TOKEN):
         assert secret not in written, written
+
+
+def test_risk_gunicorn_believes_a_forwarded_scheme_from_peers_the_app_does_not_trust(tmp_path):
+    """gunicorn's forwarded_allow_ips follows TRUSTED_PROXY_NETWORKS: a client on loopback that is
+    no proxy of ours cannot make the app build https links (or believe it is behind TLS)."""
+    from catalog.tests.factories import ProductFactory
+
+    ProductFactory.create_batch(2)
+    env = {key: value for key, value in os.environ.items() if key not in (*SERVICE_SETTINGS, "FORWARDED_ALLOW_IPS")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=database_url_of_tests(),
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
+        TRUSTED_PROXY_NETWORKS="10.9.0.0/16",
+    )
+    with gunicorn("config.wsgi", env, workers=1, config="docker/gunicorn.conf.py") as base:
+        page = requests.get(f"{base}/api/v1/products?page_size=1", headers={"X-Forwarded-Proto": "https"}, timeout=30)
+
+    assert page.status_code == 200, page.text
+    assert page.json()["next"].startswith("http://"), page.json()["next"]
