@@ -208,3 +208,17 @@ def test_risk_the_back_office_password_change_guesses_the_old_password_without_l
     codes = [client.post("/admin/password_change/", form).status_code for _ in range(11)]
 
     assert codes == [200] * 10 + [429]
+
+
+def test_risk_throttle_keys_name_the_account_by_a_hash_anyone_can_compute(api):
+    """Whoever reads the cache (Redis) could hash a list of addresses and see who is being attacked."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    _api_login(api, "target@example.com", REMOTE_ADDR="203.0.113.9")
+
+    keys = " ".join(str(key) for key in cache._cache)  # the tests' local-memory cache
+    assert "throttle_login_account_" in keys
+    for clear in ("target@example.com", "203.0.113.9"):
+        assert clear not in keys and hashlib.sha256(clear.encode()).hexdigest()[:32] not in keys
