@@ -17,6 +17,8 @@ from catalog.search.indexer import enqueue
 from shop import events
 from shop.errors import Conflict, DomainError, Forbidden, StaleStock
 
+MAX_STOCK = 2_147_483_647  # the stock column's ceiling (a PostgreSQL integer)
+
 logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("title", "description", "price", "stock", "category", "is_active", "is_featured")
@@ -102,6 +104,12 @@ def _stock_change(locked: Product, changes: dict, expected_stock: int | None, st
             raise DomainError("Send either stock (with expected_stock) or stock_delta, not both.", field="stock_delta")
         if locked.stock + stock_delta < 0:
             raise StaleStock(f"The stock is {locked.stock}: it cannot go down by {-stock_delta}.", current=locked.stock)
+        if locked.stock + stock_delta > MAX_STOCK:
+            raise DomainError(
+                f"The stock is {locked.stock}: adding {stock_delta} would pass the most a product can hold "
+                f"({MAX_STOCK}).",
+                field="stock_delta",
+            )
         changes["stock"] = locked.stock + stock_delta
         return
     if "stock" not in changes:
