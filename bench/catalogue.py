@@ -20,6 +20,7 @@ from bench.common import (
     environment,
     log,
     manage,
+    seed_demo,
     table,
     wrk,
 )
@@ -36,10 +37,8 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log("catalogue: migrating and loading demo data")
     manage(env, "migrate", "-v0")
-    manage(
+    seed_demo(
         env,
-        "seed_demo",
-        "--demo-accounts",
         "--products",
         str(PRODUCTS),
         "--orders",

@@ -55,6 +55,11 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def seed_demo(env: dict, *arguments: str) -> str:
+    """The demo shop; its accounts (DEBUG is off here) get the run's DEMO_PASSWORD."""
+    return manage(env, "seed_demo", "--demo-accounts", *arguments)
+
+
 def manage(env: dict, *arguments: str) -> str:
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *arguments], env=env, check=True, capture_output=True, text=True

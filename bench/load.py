@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from bench import profile as bench_profile
-from bench.common import DEMO_PASSWORD, ROOT, WORKERS, ensure_database, environment, log, manage
+from bench.common import DEMO_PASSWORD, ROOT, WORKERS, ensure_database, environment, log, manage, seed_demo
 from shop.testing import gunicorn
 
 PRODUCTS = int(os.environ.get("LOAD_PRODUCTS", "100000"))
@@ -49,10 +49,8 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log(f"load: migrating, {PRODUCTS:,} products, {BUYERS:,} buyers")
     manage(env, "migrate", "-v0")
-    manage(
+    seed_demo(
         env,
-        "seed_demo",
-        "--demo-accounts",
         "--products",
         str(PRODUCTS),
         "--buyers",

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import requests
 
 from bench import pipeline
-from bench.common import ROOT, ensure_database, environment, log, manage
+from bench.common import ROOT, ensure_database, environment, log, manage, seed_demo
 from shop.testing import gunicorn
 
 EVALUATION_DATABASE = "bench_recs"
@@ -74,21 +74,7 @@ def _freshness() -> list[float]:
     """Seconds from each order's 201 to its product on GET /api/v1/products/trending."""
     log(f"recs: freshness, {FRESHNESS_ORDERS} orders through the API, relay and consumer running")
     env = _environment(FRESHNESS_DATABASE)
-    manage(
-        env,
-        "seed_demo",
-        "--demo-accounts",
-        "--products",
-        "200",
-        "--buyers",
-        "3",
-        "--orders",
-        "0",
-        "--reviews",
-        "0",
-        "--no-pictures",
-        "-v0",
-    )
+    seed_demo(env, "--products", "200", "--buyers", "3", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
     _drop_warehouse(env, FRESHNESS_DATABASE)
     manage(env, "analytics_schema")
     manage(env, "relay_events")  # what the seed left in the outbox goes first, outside the clock
@@ -152,19 +138,7 @@ def _cost() -> list[tuple[str, str, str]]:
     ensure_database(env["DATABASE_URL"])
     log("recs: cost, on the pipeline benchmark's data")
     manage(env, "migrate", "-v0")
-    manage(
-        env,
-        "seed_demo",
-        "--demo-accounts",
-        "--products",
-        "1000",
-        "--orders",
-        "0",
-        "--reviews",
-        "0",
-        "--no-pictures",
-        "-v0",
-    )
+    seed_demo(env, "--products", "1000", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
     shop = pipeline._connect(env)
     _drop_warehouse(env, COST_DATABASE)
     with shop.cursor() as cursor:

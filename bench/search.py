@@ -21,6 +21,7 @@ from bench.common import (
     environment,
     log,
     manage,
+    seed_demo,
     table,
     wrk,
 )
@@ -43,10 +44,8 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log(f"search: loading {PRODUCTS} products")
     manage(env, "migrate", "-v0")
-    manage(
+    seed_demo(
         {**env, "SEARCH_URL": ""},
-        "seed_demo",
-        "--demo-accounts",
         "--products",
         str(PRODUCTS),
         "--orders",
