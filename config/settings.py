@@ -6,6 +6,7 @@ takes over (SQLite, local files, ...), so the site runs on a bare machine.
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,10 +32,14 @@ DEBUG = env.bool("DEBUG", default=False)
 # With DEBUG off, a key that is empty, short or published anywhere stops the process
 # (config/keys.py); with DEBUG on and no key, a development key stands in.
 SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and env.bool("SECRET_KEY_PER_RUN", default=False):
+    # The tests (pyproject.toml): a random key for this run, handed to the processes it starts.
+    # A key written in the repository instead would be a published one that production accepts.
+    SECRET_KEY = os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
 JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
 if DEBUG:
     # made once per machine (config/keys.py), never a value anyone could read in this repository
-    DEVELOPMENT_KEY_FILE = Path(env.str("DEVELOPMENT_KEY_FILE", default=str(BASE_DIR / ".data" / "development-key")))
+    DEVELOPMENT_KEY_FILE = Path(env.str("DEVELOPMENT_KEY_FILE", default="") or BASE_DIR / ".data" / "development-key")
     SECRET_KEY = SECRET_KEY or development_key(DEVELOPMENT_KEY_FILE)
     JWT_SIGNING_KEY = JWT_SIGNING_KEY or SECRET_KEY
 else:

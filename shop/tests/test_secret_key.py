@@ -23,7 +23,8 @@ PRINT_KEYS = (
 
 def _start(**overrides: str) -> subprocess.CompletedProcess:
     """Load the real settings in a fresh process, as gunicorn, Celery and manage.py do."""
-    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "JWT_SIGNING_KEY")}
+    dropped = ("SECRET_KEY", "JWT_SIGNING_KEY", "SECRET_KEY_PER_RUN")  # the tests' own key: as in production
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false", **overrides})
     return subprocess.run(
         [sys.executable, "-c", PRINT_KEYS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
