@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from config.celery import app as celery_app
+from shop import shared_reads
 
 # Decided once, before any task is sent: Celery builds its connection pool on first use.
 # Tasks run eagerly in tests; the worker test points a real worker at this same broker.
@@ -55,6 +56,7 @@ def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
     cache.clear()
+    shared_reads.drop_local_copies()
 
 
 @pytest.fixture

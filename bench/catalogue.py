@@ -30,7 +30,7 @@ PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "10000"))
 
 
 def run() -> None:
-    env = environment("shop_bench")
+    env = environment("")
     # Like for like with the bare view, which counts its rows on every request: no shared count.
     env["CATALOGUE_COUNT_SECONDS"] = "0"
     ensure_database(env["DATABASE_URL"])

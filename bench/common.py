@@ -20,9 +20,19 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)
 REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
 
 
-def environment(database: str, *, keep: tuple[str, ...] = ()) -> dict:
-    """The benchmark server's environment: its own database, and only the services it measures."""
-    env = {**os.environ, "DATABASE_URL": database_url(database), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+# Every benchmark database is named after this prefix (shop_bench, shop_bench_search, ...): two
+# checkouts benchmarking on one PostgreSQL at once give each its own (BENCH_DATABASE=shop_mine_bench).
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE", "shop_bench")
+
+
+def environment(suffix: str, *, keep: tuple[str, ...] = ()) -> dict:
+    """The benchmark server's environment: its own database (the prefix and `suffix`), and only the
+    services it measures."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(DATABASE_PREFIX + suffix),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
     # DEBUG is off there, so the settings want a strong key: one per run, unless one is given.
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     for name in SERVICE_SETTINGS:

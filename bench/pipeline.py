@@ -26,7 +26,7 @@ from bench.common import ROOT, ensure_database, environment, log, manage
 LINES = int(os.environ.get("BENCH_ORDER_LINES", "1000000"))
 RAW_EVENTS = int(os.environ.get("BENCH_RAW_EVENTS", "10000000"))
 RELAY_EVENTS = int(os.environ.get("BENCH_RELAY_EVENTS", "100000"))
-WAREHOUSE_DATABASE = "bench_pipeline"
+WAREHOUSE_DATABASE = os.environ.get("BENCH_WAREHOUSE", "bench_pipeline")
 
 
 def run() -> None:
@@ -78,7 +78,7 @@ def run() -> None:
 
 
 def _environment() -> dict:
-    env = environment("shop_bench_pipeline", keep=("CLICKHOUSE_URL", "KAFKA_BOOTSTRAP_SERVERS"))
+    env = environment("_pipeline", keep=("CLICKHOUSE_URL", "KAFKA_BOOTSTRAP_SERVERS"))
     if not env.get("CLICKHOUSE_URL") or not env.get("KAFKA_BOOTSTRAP_SERVERS"):
         sys.exit("the pipeline benchmark needs ClickHouse and Kafka (scripts/stack up clickhouse kafka)")
     env["CLICKHOUSE_URL"] = env["CLICKHOUSE_URL"].rsplit("/", 1)[0] + f"/{WAREHOUSE_DATABASE}"

@@ -27,6 +27,7 @@ from bench.common import (
 from shop.testing import gunicorn
 
 PORT = int(os.environ.get("BENCH_SEARCH_PORT", "8798"))
+INDEX_PREFIX = os.environ.get("BENCH_SEARCH_INDEX_PREFIX", "bench")
 PRODUCTS = int(os.environ.get("BENCH_SEARCH_PRODUCTS", "100000"))
 QUERIES = {
     "one word": {"q": "kettle"},
@@ -39,7 +40,7 @@ def run() -> None:
     if not os.environ.get("SEARCH_URL"):
         log("search: SEARCH_URL is empty (scripts/stack up search sets it); skipped")
         return
-    env = {**environment("shop_bench_search", keep=("SEARCH_URL",)), "SEARCH_INDEX_PREFIX": "bench"}
+    env = {**environment("_search", keep=("SEARCH_URL",)), "SEARCH_INDEX_PREFIX": INDEX_PREFIX}
     ensure_database(env["DATABASE_URL"])
     log(f"search: loading {PRODUCTS} products")
     manage(env, "migrate", "-v0")
@@ -59,7 +60,7 @@ def run() -> None:
     report = manage(env, "search_index", "--rebuild", "--type", "products", "-v0")
     rate = re.search(r"indexed (\d+) documents in ([\d.]+)s \((\d+)/s\)", report)
     wrk_binary = ensure_wrk()
-    engine_url = f"{os.environ['SEARCH_URL']}/bench-products/_search"
+    engine_url = f"{os.environ['SEARCH_URL']}/{INDEX_PREFIX}-products/_search"
     results: dict[str, list[dict]] = {}
     with gunicorn("bench.wsgi", env, workers=WORKERS, port=PORT) as base:
         bodies = {name: _engine_body(env, query) for name, query in QUERIES.items()}

@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from accounts.models import SellerProfile
 from accounts.selectors import public_shops
 from catalog.models import Category, Product, ProductImage
+from shop.shared_reads import shared_read
 
 # Public sort keys, as clients and the storefront name them, and what they mean.
 PRODUCT_ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -106,6 +107,7 @@ def category_with_descendants(category_id: int) -> list[int] | None:
     return found
 
 
+@shared_read(topics=("categories",))
 def category_tree() -> list[Category]:
     """Root categories with their children prefetched."""
     return list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
@@ -124,6 +126,7 @@ def seller_products(seller, *, include_inactive: bool = False) -> QuerySet[Produ
     return base.filter(seller=seller)
 
 
+@shared_read(topics=("categories", "shops"))
 def filter_options() -> dict:
     """The choices of the catalogue's filter form, read as plain values (two small queries)."""
     rows = list(Category.objects.values_list("id", "name", "parent_id"))

@@ -16,6 +16,7 @@ from catalog.models import Category, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
 from shop.errors import Conflict, DomainError, Forbidden, StaleStock
+from shop.shared_reads import forget
 
 logger = logging.getLogger(__name__)
 
@@ -305,6 +306,7 @@ def record_search(*, q: str, kind: str, results: int, user, session_key: str = "
 def save_category(category: Category) -> Category:
     """Save a category; the products under it carry its name and path in their search documents."""
     category.save()
+    forget("categories")
     ids = selectors.category_with_descendants(category.pk) or [category.pk]
     enqueue(SearchQueueEntry.Kind.PRODUCT, Product.objects.filter(category_id__in=ids).values_list("pk", flat=True))
     return category
@@ -373,3 +375,4 @@ def delete_category(category: Category, *, by) -> None:
     if category.children.exists():
         raise Conflict(f"{category.name} has sub-categories: delete or move them first.")
     category.delete()
+    forget("categories")

@@ -10,7 +10,7 @@ from accounts import selectors as account_selectors
 from accounts.models import SellerProfile
 from catalog import selectors, services
 from catalog.api.search import SearchQuerySerializer
-from catalog.filters import StorefrontProductFilter
+from catalog.filters import UNFILTERED, StorefrontProductFilter
 from catalog.forms import ProductForm, ProductImageForm
 from catalog.models import ProductImage
 from catalog.search import queries
@@ -24,8 +24,12 @@ from shop.sessions import session_pseudonym
 
 
 def product_list(request):
-    product_filter = StorefrontProductFilter(request.GET or None, queryset=selectors.visible_products())
-    queryset = product_filter.qs if product_filter.is_bound else selectors.order_products(product_filter.queryset, None)
+    if any(name in request.GET for name in StorefrontProductFilter.base_filters):
+        product_filter = StorefrontProductFilter(request.GET, queryset=selectors.visible_products())
+        queryset = product_filter.qs
+    else:  # the catalogue's most requested page (any page number): no form to build and validate
+        product_filter = UNFILTERED
+        queryset = selectors.order_products(selectors.visible_products(), None)
     return render(
         request,
         "catalog/product_list.html",

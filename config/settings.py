@@ -141,6 +141,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
 
+# Rendered fragments every visitor sees alike (product cards), kept under a key made of what they
+# show, so a change is never served stale (shop/fragments.py). 0: render every time.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
+# How many of them each process also keeps in its own memory, in front of the shared cache.
+FRAGMENT_MEMORY_ITEMS = env.int("FRAGMENT_MEMORY_ITEMS", default=5000)
+# The category tree and the shops of the filter form, read on every catalogue and home page: kept
+# until a category or shop changes, and at most this long (shop/shared_reads.py). 0: read every time.
+SHARED_READS_SECONDS = env.int("SHARED_READS_SECONDS", default=300)
+# ...and each process keeps its copy this long before asking the cache whether they changed.
+SHARED_READS_LOCAL_SECONDS = env.float("SHARED_READS_LOCAL_SECONDS", default=2.0)
+
 # --- Background tasks (Celery) ---------------------------------------------------------
 # Empty CELERY_BROKER_URL: tasks run eagerly, in the process that queues them.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
