@@ -111,8 +111,25 @@ def table(results: dict[str, list[dict]], floor_of, ratio_label: str) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, runs in results.items():
         run = median(runs)
-        floor = median(results[floor_of(name)])["rps"]
+        floor = median(results.get(floor_of(name)) or runs)["rps"]
         print(
             f"| {name} | {run['rps']:.0f} | {run['p50_ms']:.1f} | {run['p95_ms']:.1f} | {run['p99_ms']:.1f} "
             f"| {sum(r['errors'] for r in runs)} | {run['rps'] / floor:.2f}× |"
+        )
+
+
+def targets_table(results: dict[str, list[dict]]) -> None:
+    """Each target of bench/twins.py measured here: its figure next to its floor's, and the ratio wanted."""
+    from bench.twins import TWINS
+
+    print("| target | req/s | floor | floor req/s | ratio | wanted | met |")
+    print("|---|---:|---|---:|---:|---:|---|")
+    for name, (floor, wanted) in TWINS.items():
+        if name not in results or floor not in results:
+            continue
+        mine, theirs = median(results[name])["rps"], median(results[floor])["rps"]
+        ratio = mine / theirs
+        print(
+            f"| {name} | {mine:.0f} | {floor} | {theirs:.0f} | **{ratio:.2f}×** | ≥ {wanted:.2f}× "
+            f"| {'yes' if ratio >= wanted else 'no'} |"
         )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
-from catalog import selectors
+from catalog import product_pages, selectors
 from catalog.images import prepare_image
 from catalog.models import Category, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
@@ -186,6 +186,7 @@ def add_product_image(product: Product, *, by, upload, alt_text: str = "") -> Pr
         with transaction.atomic():
             locked = Product.objects.select_for_update().get(pk=product.pk)
             existing = locked.images.aggregate(last=Max("position"), primaries=Count("id", filter=Q(is_primary=True)))
+            product_pages.changed([product.pk])
             return ProductImage.objects.create(
                 product=locked,
                 image=original,
@@ -231,6 +232,7 @@ def update_product_image(image: ProductImage, *, by, alt_text=None, position=Non
     if position is not None:
         image.position = position
     image.save()
+    product_pages.changed([image.product_id])
     return image
 
 
@@ -240,6 +242,7 @@ def delete_product_image(image: ProductImage, *, by) -> None:
     ensure_can_manage(by, image.product)
     keys, product_id, was_primary = image.keys, image.product_id, image.is_primary
     image.delete()
+    product_pages.changed([product_id])
     if was_primary:
         successor = ProductImage.objects.filter(product_id=product_id).order_by("position", "id").first()
         if successor is not None:

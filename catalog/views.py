@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts.models import SellerProfile
-from catalog import selectors, services
+from catalog import product_pages, selectors, services
 from catalog.api.search import SearchQuerySerializer
 from catalog.filters import UNFILTERED, StorefrontProductFilter
 from catalog.forms import ProductForm, ProductImageForm
@@ -43,23 +43,39 @@ def product_list(request):
 
 
 def product_detail(request, pk: int, slug: str | None = None):
-    product = get_object_or_404(selectors.with_seller_details(selectors.products_for_viewer(request.user)), pk=pk)
+    kept = product_pages.look_up(pk)
+    if kept.row is not None:  # the parts every visitor sees are current: no need for the product's query
+        product = product_pages.stand_in(kept.row)
+    else:
+        product = get_object_or_404(selectors.with_seller_details(selectors.products_for_viewer(request.user)), pk=pk)
     if slug != product.slug and product.slug:
         return redirect(product, permanent=True)
     services.record_view(product, user=request.user, session_key=session_pseudonym(request))
     own_review = review_selectors.user_review(request.user, product.pk)
-    return render(
+    rendered: dict[str, str] = {}
+    response = render(
         request,
         "catalog/product_detail.html",
         {
             "product": product,
-            "reviews": paginate(request, review_selectors.visible_reviews(product.pk), per_page=10),
+            "shared_parts": kept.parts,
+            "rendered_parts": rendered,
+            # rating_count is the number of visible reviews, kept with them (reviews.services)
+            "reviews": paginate(
+                request,
+                review_selectors.visible_reviews(product.pk) if product.rating_count else [],
+                per_page=10,
+                count=product.rating_count,
+            ),
             "own_review": own_review,
-            "review_form": ReviewForm() if own_review is None else None,
+            "review_form": ReviewForm() if own_review is None and request.user.is_authenticated else None,
             "has_bought": has_bought(request.user, product.pk),
             "can_manage": services.can_manage_product(request.user, product),
         },
     )
+    if kept.row is None:
+        product_pages.store(kept, product, rendered)
+    return response
 
 
 def seller_detail(request, slug: str):

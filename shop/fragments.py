@@ -85,7 +85,7 @@ def _source_digest(template_name: str) -> str:
     return hashlib.blake2b(get_template(template_name).template.source.encode(), digest_size=8).hexdigest()
 
 
-def _salt(template_name: str) -> str:
+def template_salt(template_name: str) -> str:
     """What else decides a fragment: the template's source and where its image URLs point."""
     storage = settings.STORAGES["default"]
     options = storage.get("OPTIONS", {})
@@ -135,7 +135,7 @@ def render_each(template_name: str, objects: Sequence[Model], *, as_name: str) -
     if not settings.FRAGMENT_CACHE_SECONDS:
         template = get_template(template_name)
         return [template.render({as_name: instance}) for instance in objects]
-    prefix = f"fragment:{_salt(template_name)}:{translation.get_language() or ''}:"
+    prefix = f"fragment:{template_salt(template_name)}:{translation.get_language() or ''}:"
     keys = [prefix + fingerprint(instance) for instance in objects]
     found = recent.get_many(keys)
     if len(found) < len(keys):

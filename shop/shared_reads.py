@@ -37,7 +37,7 @@ _MISSING = object()
 _held: dict[tuple[str, str], tuple[float, object]] = {}
 
 
-def _generation_key(topic: str) -> str:
+def generation_key(topic: str) -> str:
     return f"shared-read-generation:{topic}"
 
 
@@ -48,7 +48,7 @@ def _value_key(name: str, language: str, generations: list[str]) -> str:
 def _generations(topics: tuple[str, ...]) -> list[str] | None:
     """The current generation of each topic (a topic seen for the first time gets one); None when the
     cache does not answer."""
-    keys = [_generation_key(topic) for topic in topics]
+    keys = [generation_key(topic) for topic in topics]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
@@ -93,7 +93,7 @@ def forget(*topics: str) -> None:
     """Start a new generation of `topics` once the caller's transaction commits (at once outside one)."""
 
     def renew() -> None:
-        cache.set_many({_generation_key(topic): uuid.uuid4().hex for topic in topics}, None)
+        cache.set_many({generation_key(topic): uuid.uuid4().hex for topic in topics}, None)
         _held.clear()
 
     transaction.on_commit(renew, robust=True)

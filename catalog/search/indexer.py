@@ -18,6 +18,7 @@ from django.utils import timezone
 from opensearchpy import OpenSearchException
 from opensearchpy.helpers import streaming_bulk
 
+from catalog import product_pages
 from catalog.models import SearchQueueEntry
 from catalog.search import documents
 from shop import search_engine
@@ -28,7 +29,11 @@ KINDS = tuple(Kind.values)
 
 
 def enqueue(kind: str, ids: Iterable[int]) -> None:
-    """Queue documents for refreshing, in the caller's transaction; sent once it commits."""
+    """Queue documents for refreshing, in the caller's transaction; sent once it commits. The kept
+    pages of those products (catalog.product_pages) stop being current at the same moment."""
+    if kind == Kind.PRODUCT:
+        ids = set(ids)
+        product_pages.changed(ids)
     if not search_engine.is_configured():
         return
     now = timezone.now()
