@@ -210,6 +210,9 @@ SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=2.0)
 # How long the public catalogue lists share their total (shop.pagination.SharedCountPaginator); 0: count every time.
 CATALOGUE_COUNT_SECONDS = env.int("CATALOGUE_COUNT_SECONDS", default=30)
 SEARCH_ADMIN_TIMEOUT = env.float("SEARCH_ADMIN_TIMEOUT", default=30.0)
+# The engine's answers are kept until the index changes (catalog/search/answers.py), at most this
+# long. 0: ask the engine every time.
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=600)
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
