@@ -23,24 +23,42 @@ from django.core.cache import cache
 GENERATION_KEY = "search-index-generation"
 
 
+def digest(*parts) -> str:
+    """A short name for what a request asked (JSON-able parts)."""
+    return hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=16).hexdigest()
+
+
+def current(keys: list[str]) -> tuple[str | None, dict]:
+    """The index's generation and, of `keys`, the values kept under it, in one round trip; no generation
+    (None) when the cache does not answer."""
+    found = cache.get_many([GENERATION_KEY, *keys])
+    generation = found.pop(GENERATION_KEY, None)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            return None, {}
+    return generation, {
+        key: value[1] for key, value in found.items() if isinstance(value, tuple) and value[0] == generation
+    }
+
+
+def keep(key: str, generation: str | None, value) -> None:
+    """Keep `value` under the generation read before it was made."""
+    if generation is not None:
+        cache.set(key, (generation, value), settings.SEARCH_CACHE_SECONDS)
+
+
 def kept[T](index: str, body: dict, ask: Callable[[], T]) -> T:
     """The answer to `body` on `index`: the kept one while the index has not changed since, else `ask()`."""
     if not settings.SEARCH_CACHE_SECONDS:
         return ask()
-    digest = hashlib.blake2b(json.dumps([index, body], sort_keys=True).encode(), digest_size=16).hexdigest()
-    key = f"search-answer:{digest}"
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:  # the cache does not answer
-            return ask()
-    answer = found.get(key)
-    if answer is not None and answer[0] == generation:
-        return answer[1]
+    key = f"search-answer:{digest(index, body)}"
+    generation, found = current([key])
+    if key in found:
+        return found[key]
     fresh = ask()
-    cache.set(key, (generation, fresh), settings.SEARCH_CACHE_SECONDS)
+    keep(key, generation, fresh)
     return fresh
 
 

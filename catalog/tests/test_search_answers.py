@@ -91,3 +91,24 @@ def test_while_the_engine_is_down_a_kept_answer_still_holds_and_new_searches_use
 
     assert kept["engine"] == "search"  # the index has not changed since it answered
     assert fallback["engine"] == "database" and [hit["id"] for hit in fallback["results"]] == [lamp.pk]
+
+
+def test_the_search_pages_results_are_kept_with_the_answer(client, seller, lamp, asked):
+    first = client.get("/search/?q=lamp").content.decode()
+    again = client.get("/search/?q=lamp").content.decode()
+    other = client.get("/search/?q=lamp&utm_source=mail").content.decode()  # links carry it along
+
+    assert again == first and len(asked) == 1
+    assert "utm_source=mail" in other and "utm_source" not in first
+
+    update_product(lamp, by=seller, stock=0, expected_stock=1)  # sold out
+    assert 'class="badge out">Sold out' not in client.get("/search/?q=lamp").content.decode()  # not indexed yet
+    indexer.process_queue()
+    assert 'class="badge out">Sold out' in client.get("/search/?q=lamp").content.decode()
+
+
+def test_a_page_answered_from_the_database_is_not_kept(client, lamp, asked):
+    with override_settings(SEARCH_URL="http://127.0.0.1:9"):
+        assert "Brass desk <mark>lamp</mark>" in client.get("/search/?q=lamp").content.decode()
+    client.get("/search/?q=lamp")
+    assert len(asked) == 1  # the engine was asked, not the database's page reused
