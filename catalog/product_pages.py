@@ -16,6 +16,7 @@ before its query, so it is never read after the change. Pages are kept at most
 `shop.fragments.lifetime()` (presigned image URLs stay valid for half their life at least).
 
 Only products on sale are kept (anyone may see them); anything else takes the query every time.
+FRAGMENT_CACHE_SECONDS=0 keeps nothing.
 """
 
 import time
@@ -54,6 +55,8 @@ def _page_key(pk: int, language: str) -> str:
 def look_up(pk: int) -> Lookup:
     """The product's kept parts if they are current (one round trip to the cache), and the stamp to
     store fresh ones under otherwise."""
+    if not fragments.lifetime():
+        return Lookup(stamp=None)
     stamp_keys = [_version_key(pk), *(generation_key(topic) for topic in TOPICS)]
     page_key = _page_key(pk, translation.get_language() or "")
     found = cache.get_many([*stamp_keys, page_key])
