@@ -9,6 +9,7 @@ from analytics.models import JobRun, PipelineRun, Watermark
 from shop.admin_permissions import StaffOnlyAdmin
 
 admin.site.register_page("analytics/", admin_views.dashboard, name="analytics-dashboard", title="Analytics dashboard")
+admin.site.register_page("analytics/live/", admin_views.live, name="analytics-live", title="Live", listed=False)
 
 
 class JobRunInline(admin.TabularInline):

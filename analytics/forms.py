@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from analytics.selectors import PERIODS
+from analytics.selectors import FUNNEL_SORTS, PERIODS
 from catalog.models import Category
 
 MAX_DAYS = 3 * 366
@@ -27,4 +27,17 @@ class AnalyticsFilterForm(forms.Form):
             raise forms.ValidationError("The start date is after the end date: swap them or pick another range.")
         if (data["end"] - data["start"]).days > MAX_DAYS:
             raise forms.ValidationError(f"Pick a range of at most {MAX_DAYS} days.")
+        return data
+
+
+class FunnelSortForm(forms.Form):
+    """How the per-product funnel is sorted: a column and a direction (ascending finds the leaks)."""
+
+    funnel_sort = forms.ChoiceField(choices=[(name, name) for name in FUNNEL_SORTS], required=False)
+    funnel_order = forms.ChoiceField(choices=[("desc", "descending"), ("asc", "ascending")], required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["funnel_sort"] = data.get("funnel_sort") or "views"
+        data["funnel_order"] = data.get("funnel_order") or "desc"
         return data

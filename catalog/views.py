@@ -19,6 +19,7 @@ from catalog.search import pages as search_pages
 from catalog.search import queries
 from catalog.search.results import SearchParams
 from orders.selectors import has_bought
+from recommendations import selectors as recommendations
 from reviews import selectors as review_selectors
 from reviews.forms import ReviewForm
 from shop.errors import DomainError, StaleStock
@@ -74,6 +75,7 @@ def product_detail(request, pk: int, slug: str | None = None):
             "review_form": ReviewForm() if own_review is None and request.user.is_authenticated else None,
             "has_bought": has_bought(request.user, product.pk),
             "can_manage": services.can_manage_product(request.user, product),
+            "bought_together": recommendations.bought_together(product),
         },
     )
     if kept.row is None:

@@ -7,6 +7,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 api_v1 = [
+    path("", include("recommendations.api.urls")),  # before catalog's router: products/trending is not an id
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("reviews.api.urls")),

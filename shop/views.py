@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from catalog import selectors as catalog_selectors
+from recommendations import selectors as recommendations
 from shop import health
 from shop.error_views import RETRY_AFTER_SECONDS
 
@@ -21,6 +22,8 @@ def home(request):
             "featured": featured,
             "newest": newest,
             "categories": catalog_selectors.category_tree(),
+            "for_you": recommendations.for_shopper(request.user),
+            "trending": recommendations.trending_now(),
         },
     )
 
