@@ -35,6 +35,8 @@ def environment(suffix: str, *, keep: tuple[str, ...] = ()) -> dict:
     }
     # DEBUG is off there, so the settings want a strong key: one per run, unless one is given.
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    # Keys of their own in a shared Redis: pages of another benchmark's database (or run) never answer.
+    env["CACHE_KEY_PREFIX"] = f"{DATABASE_PREFIX + suffix}-{secrets.token_hex(4)}"
     for name in SERVICE_SETTINGS:
         if name not in keep:
             env.pop(name, None)

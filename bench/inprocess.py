@@ -23,6 +23,7 @@ def _setup() -> None:
     os.environ.setdefault("SECRET_KEY", "in-process-benchmark-" + "x" * 40)
     os.environ.setdefault("CATALOGUE_COUNT_SECONDS", "0")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("CACHE_KEY_PREFIX", f"{DATABASE_PREFIX}-inprocess")
     import django
 
     django.setup()

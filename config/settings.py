@@ -137,6 +137,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # A Redis that hangs costs a request half a second, not the worker (shop/cache.py).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Sites (or benchmarks) sharing one Redis each keep their own keys.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
         }
     }
 else:
