@@ -197,8 +197,9 @@ def warehouse(request, settings, tmp_path_factory):
     if request.param == "clickhouse-server":
         if not os.environ.get("CLICKHOUSE_URL"):
             pytest.skip("CLICKHOUSE_URL is not set (make test starts ClickHouse and sets it)")
-        base = os.environ["CLICKHOUSE_URL"].rsplit("/", 1)[0]
-        settings.CLICKHOUSE_URL = f"{base}/{database}"
+        from analytics.warehouse import with_database
+
+        settings.CLICKHOUSE_URL = with_database(os.environ["CLICKHOUSE_URL"], database)
     else:
         settings.CLICKHOUSE_URL = ""
         settings.CHDB_PATH = tmp_path_factory.getbasetemp() / "chdb"  # one embedded server per process
