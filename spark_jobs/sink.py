@@ -18,7 +18,7 @@ ten digits that ClickHouse 18.16 and current ClickHouse both read as an instant,
 protocol as naive UTC datetimes, the way the warehouse stores them.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -47,7 +47,8 @@ def _write_from_executors(frame, table: str, times: list[str]) -> int:
 
     endpoint = http_endpoint(settings.CLICKHOUSE_URL)
     if endpoint is not None:
-        insert = _csv_inserter(endpoint, table, frame.columns, times)
+        cluster = dict(CLUSTER_SETTINGS) if settings.CLICKHOUSE_CLUSTER else {}
+        insert = _csv_inserter(endpoint, table, frame.columns, times, cluster)
     else:
         insert = _partition_inserter(settings.CLICKHOUSE_URL, table, frame.columns, times)
     # Named in Spark's status API (jobs, stages, tasks): where this table's rows were read and written.
@@ -62,7 +63,6 @@ class HttpEndpoint:
     database: str
     user: str
     password: str
-    settings: dict = field(default_factory=dict)  # sent with every insert (a cluster's)
 
 
 def http_endpoint(url: str) -> HttpEndpoint | None:
@@ -78,14 +78,14 @@ def http_endpoint(url: str) -> HttpEndpoint | None:
         database=database_of(url),
         user=unquote(parts.username or "default"),
         password=unquote(parts.password or ""),
-        settings=dict(CLUSTER_SETTINGS) if settings.CLICKHOUSE_CLUSTER else {},
     )
 
 
-def _csv_inserter(endpoint: HttpEndpoint, table: str, columns: list[str], times: list[str]):
-    """A function for mapInArrow: POSTs each Arrow batch of its partition as CSV, yields the count."""
+def _csv_inserter(endpoint: HttpEndpoint, table: str, columns: list[str], times: list[str], extra: dict):
+    """A function for mapInArrow: POSTs each Arrow batch of its partition as CSV (with `extra` settings,
+    a cluster's), yields the count."""
     query = f"INSERT INTO {table} ({', '.join(columns)}) FORMAT CSV"
-    params = {**endpoint.settings, "database": endpoint.database, "query": query}
+    params = {**extra, "database": endpoint.database, "query": query}
     time_columns = [index for index, name in enumerate(columns) if name in times]
 
     def insert(batches):

@@ -34,17 +34,14 @@ def _without_http_port(url: str) -> str:
     return parts._replace(query=kept).geturl()
 
 
-def test_the_http_interface_comes_from_the_url(settings):
-    settings.CLICKHOUSE_CLUSTER = ""
+def test_the_http_interface_comes_from_the_url():
     endpoint = sink.http_endpoint("clickhouse://bi%40shop:p%2Fw@ch.internal:9000/bazaar?http_port=8123")
     assert endpoint == sink.HttpEndpoint(
-        url="http://ch.internal:8123/", database="bazaar", user="bi@shop", password="p/w", settings={}
+        url="http://ch.internal:8123/", database="bazaar", user="bi@shop", password="p/w"
     )
     assert sink.http_endpoint("clickhouse://127.0.0.1:9000/bazaar") is None  # the native driver then
     # Failover hosts are tried by the native driver only: with them, the rows take that way.
     assert sink.http_endpoint("clickhouse://a:9000/bazaar?http_port=8123&alt_hosts=b:9000") is None
-    settings.CLICKHOUSE_CLUSTER = "shop"
-    assert sink.http_endpoint("clickhouse://a:9000/bazaar?http_port=8123").settings["insert_distributed_sync"] == 1
 
 
 def test_with_database_keeps_the_options():
