@@ -105,8 +105,9 @@ def _csv_inserter(endpoint: HttpEndpoint, table: str, columns: list[str], times:
             for batch in batches:
                 if not batch.num_rows:
                     continue
-                for index in time_columns:
-                    seconds = pc.cast(pc.fill_null(batch.column(index), 0), pyarrow.string())
+                for index in time_columns:  # a missing time, or one before 1970 (DateTime's least), is the epoch
+                    since_epoch = pc.max_element_wise(pc.fill_null(batch.column(index), 0), 0)
+                    seconds = pc.cast(since_epoch, pyarrow.string())
                     batch = batch.set_column(index, columns[index], pc.utf8_lpad(seconds, width=10, padding="0"))
                 body = io.BytesIO()
                 csv.write_csv(batch, body, options)
