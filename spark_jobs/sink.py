@@ -4,7 +4,8 @@ A ClickHouse server is written by the executors themselves, each partition in pa
 passing through the driver (on a cluster, executors need the project's requirements). When
 CLICKHOUSE_URL names the server's HTTP port (`?http_port=8123`), each Arrow batch Spark hands over
 becomes CSV in pyarrow's C++ writer and is POSTed to that port as one INSERT: no Python object per
-value anywhere, several times faster (docs/benchmarks.md, Pipeline). Otherwise, and when the URL
+value anywhere (a quarter off the 1M-line sync, docs/benchmarks.md: the rest is Spark's hand-over
+of the batches to the Python workers). Otherwise, and when the URL
 lists failover hosts (`alt_hosts`, which only the native driver tries), the batches go in through
 clickhouse-driver's columnar inserts over the native port, which builds a Python object for every
 value. The embedded chdb lives in this process only, so its rows stream to the driver
