@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
 
-from catalog import selectors
+from catalog import product_pages, selectors
 from catalog.images import prepare_image
 from catalog.models import Category, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
 from shop.errors import Conflict, DomainError, Forbidden, StaleStock
+from shop.shared_reads import forget
 
 MAX_STOCK = 2_147_483_647  # the stock column's ceiling (a PostgreSQL integer)
 
@@ -193,6 +194,7 @@ def add_product_image(product: Product, *, by, upload, alt_text: str = "") -> Pr
         with transaction.atomic():
             locked = Product.objects.select_for_update().get(pk=product.pk)
             existing = locked.images.aggregate(last=Max("position"), primaries=Count("id", filter=Q(is_primary=True)))
+            product_pages.changed([product.pk])
             return ProductImage.objects.create(
                 product=locked,
                 image=original,
@@ -238,6 +240,7 @@ def update_product_image(image: ProductImage, *, by, alt_text=None, position=Non
     if position is not None:
         image.position = position
     image.save()
+    product_pages.changed([image.product_id])
     return image
 
 
@@ -247,6 +250,7 @@ def delete_product_image(image: ProductImage, *, by) -> None:
     ensure_can_manage(by, image.product)
     keys, product_id, was_primary = image.keys, image.product_id, image.is_primary
     image.delete()
+    product_pages.changed([product_id])
     if was_primary:
         successor = ProductImage.objects.filter(product_id=product_id).order_by("position", "id").first()
         if successor is not None:
@@ -313,6 +317,7 @@ def record_search(*, q: str, kind: str, results: int, user, session_key: str = "
 def save_category(category: Category) -> Category:
     """Save a category; the products under it carry its name and path in their search documents."""
     category.save()
+    forget("categories")
     ids = selectors.category_with_descendants(category.pk) or [category.pk]
     enqueue(SearchQueueEntry.Kind.PRODUCT, Product.objects.filter(category_id__in=ids).values_list("pk", flat=True))
     return category
@@ -381,3 +386,4 @@ def delete_category(category: Category, *, by) -> None:
     if category.children.exists():
         raise Conflict(f"{category.name} has sub-categories: delete or move them first.")
     category.delete()
+    forget("categories")
