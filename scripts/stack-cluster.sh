@@ -355,7 +355,7 @@ write_web_env() {
     grep -s -E '^(S3_[A-Z_]+)=' "$ENV_FILE" || true
     local name
     for name in JWT_SIGNING_KEY DEBUG ALLOWED_HOSTS DJANGO_SETTINGS_MODULE PASSWORD_HASHERS SEARCH_INDEX_PREFIX \
-        KAFKA_EVENTS_TOPIC DB_CONN_MAX_AGE; do
+        KAFKA_EVENTS_TOPIC DB_CONN_MAX_AGE MAX_UNPAID_ORDERS; do
       if [ -n "${!name:-}" ]; then echo "$name=${!name}"; fi
     done
   } > "$(web_env_file)"
