@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.images import check_image
@@ -30,7 +31,7 @@ class ProductImageInline(admin.TabularInline):
     fields = ["preview", "alt_text", "position", "is_primary"]
     readonly_fields = ["preview", "is_primary"]
 
-    @admin.display(description="image")
+    @admin.display(description=_("image"))
     def preview(self, image: ProductImage):
         return format_html('<a href="{}"><img src="{}" alt="" width="96"></a>', image.image.url, image.card_url)
 
@@ -50,8 +51,8 @@ class ProductImageInline(admin.TabularInline):
 class ProductAdminForm(StockSeenMixin, forms.ModelForm):
     new_image = forms.FileField(
         required=False,
-        label="Add an image",
-        help_text="JPEG, PNG or WebP, at most 5 MB, 8000 px a side and 24 megapixels.",
+        label=_("Add an image"),
+        help_text=_("JPEG, PNG or WebP, at most 5 MB, 8000 px a side and 24 megapixels."),
     )
 
     class Meta:
@@ -73,11 +74,11 @@ class ChangelistProductForm(StockSeenMixin, forms.ModelForm):
 
 
 class InStockFilter(admin.SimpleListFilter):
-    title = "stock"
+    title = _("stock")
     parameter_name = "stock"
 
     def lookups(self, request, model_admin):
-        return [("in", "In stock"), ("low", "Low (under 5)"), ("out", "Sold out")]
+        return [("in", _("In stock")), ("low", _("Low (under 5)")), ("out", _("Sold out"))]
 
     def queryset(self, request, queryset):
         return {
@@ -139,12 +140,12 @@ class ProductAdmin(SellerScopedAdmin):
         for product in queryset:
             services.delete_product(product, by=request.user)
 
-    @admin.action(description="Put the selected products on sale")
+    @admin.action(description=_("Put the selected products on sale"))
     def put_on_sale(self, request, queryset):
         for product in queryset:
             services.update_product(product, by=request.user, is_active=True)
 
-    @admin.action(description="Take the selected products off sale")
+    @admin.action(description=_("Take the selected products off sale"))
     def take_off_sale(self, request, queryset):
         for product in queryset:
             services.update_product(product, by=request.user, is_active=False)

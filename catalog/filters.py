@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
@@ -32,7 +33,7 @@ class ProductFilter(django_filters.FilterSet):
             return queryset
         ids = selectors.category_with_descendants(int(value))
         if ids is None:
-            raise ValidationError({"category": [f"There is no category {int(value)}."]})
+            raise ValidationError({"category": [_("There is no category %(id)d.") % {"id": int(value)}]})
         return queryset.filter(category_id__in=ids)
 
     def get_form_class(self):

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from catalog import selectors
 from catalog.images import prepare_image
@@ -30,19 +31,19 @@ def can_manage_product(user, product: Product) -> bool:
 
 def ensure_can_manage(user, product: Product) -> None:
     if not can_manage_product(user, product):
-        raise Forbidden("Only the product's seller or staff may change it.")
+        raise Forbidden(_("Only the product's seller or staff may change it."))
 
 
 def ensure_can_sell(user) -> None:
     if not (user.is_authenticated and (user.is_staff or getattr(user, "is_seller", False))):
-        raise Forbidden("Only sellers may list products. Sign up as a seller to open a shop.")
+        raise Forbidden(_("Only sellers may list products. Sign up as a seller to open a shop."))
 
 
 def _check_values(price: Decimal | None, stock: int | None) -> None:
     if price is not None and price < 0:
-        raise DomainError("The price cannot be negative.", field="price")
+        raise DomainError(_("The price cannot be negative."), field="price")
     if stock is not None and stock < 0:
-        raise DomainError("The stock cannot be negative.", field="stock")
+        raise DomainError(_("The stock cannot be negative."), field="stock")
 
 
 @transaction.atomic
@@ -99,9 +100,15 @@ def _stock_change(locked: Product, changes: dict, expected_stock: int | None, st
 
     if stock_delta is not None:
         if "stock" in changes:
-            raise DomainError("Send either stock (with expected_stock) or stock_delta, not both.", field="stock_delta")
+            raise DomainError(
+                _("Send either stock (with expected_stock) or stock_delta, not both."), field="stock_delta"
+            )
         if locked.stock + stock_delta < 0:
-            raise StaleStock(f"The stock is {locked.stock}: it cannot go down by {-stock_delta}.", current=locked.stock)
+            raise StaleStock(
+                _("The stock is %(stock)d: it cannot go down by %(delta)d.")
+                % {"stock": locked.stock, "delta": -stock_delta},
+                current=locked.stock,
+            )
         changes["stock"] = locked.stock + stock_delta
         return
     if "stock" not in changes:
@@ -111,8 +118,11 @@ def _stock_change(locked: Product, changes: dict, expected_stock: int | None, st
         changes.pop("stock")  # no change the seller meant: the stock stays what buyers left
     elif expected_stock is None:
         raise DomainError(
-            f"The stock is {locked.stock} now. Send expected_stock (the figure you last read) with stock, "
-            "or change it by stock_delta, so that orders placed meanwhile are not undone.",
+            _(
+                "The stock is %(stock)d now. Send expected_stock (the figure you last read) with stock, "
+                "or change it by stock_delta, so that orders placed meanwhile are not undone."
+            )
+            % {"stock": locked.stock},
             field="stock",
         )
     elif expected_stock != locked.stock:
@@ -128,7 +138,7 @@ def update_product(
     ensure_can_manage(by, product)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise DomainError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+        raise DomainError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     if "is_featured" in changes and not by.is_staff:
         changes.pop("is_featured")
     locked = Product.objects.select_for_update().get(pk=product.pk)
@@ -312,7 +322,7 @@ def save_category(category: Category) -> Category:
 
 def ensure_can_edit_categories(user) -> None:
     if not (user.is_authenticated and user.is_staff):
-        raise Forbidden("Only staff may create, change or delete categories.")
+        raise Forbidden(_("Only staff may create, change or delete categories."))
 
 
 def _unique_category_slug(name: str, *, exclude: int | None = None) -> str:
@@ -328,11 +338,13 @@ def _check_category(category: Category) -> None:
     node = category.parent
     while node is not None:
         if category.pk is not None and node.pk == category.pk:
-            raise DomainError("A category cannot sit under itself or under one of its sub-categories.", field="parent")
+            raise DomainError(
+                _("A category cannot sit under itself or under one of its sub-categories."), field="parent"
+            )
         node = node.parent
     siblings = Category.objects.filter(parent=category.parent, name__iexact=category.name).exclude(pk=category.pk)
     if siblings.exists():
-        raise Conflict(f"There is already a category named {category.name!r} here.", field="name")
+        raise Conflict(_("There is already a category named “%(name)s” here.") % {"name": category.name}, field="name")
 
 
 @transaction.atomic
@@ -344,7 +356,7 @@ def create_category(
     category = Category(name=name.strip(), parent=parent, description=description)
     _check_category(category)
     if slug and Category.objects.filter(slug=slug).exists():
-        raise Conflict(f"The slug {slug!r} is taken.", field="slug")
+        raise Conflict(_("The slug “%(slug)s” is taken.") % {"slug": slug}, field="slug")
     category.slug = slug or _unique_category_slug(f"{parent.name}-{name}" if parent else name)
     return save_category(category)
 
@@ -359,7 +371,7 @@ def update_category(category: Category, *, by, **changes) -> Category:
             setattr(category, field, changes[field].strip() if field == "name" else changes[field])
     _check_category(category)
     if "slug" in changes and Category.objects.filter(slug=category.slug).exclude(pk=category.pk).exists():
-        raise Conflict(f"The slug {category.slug!r} is taken.", field="slug")
+        raise Conflict(_("The slug “%(slug)s” is taken.") % {"slug": category.slug}, field="slug")
     return save_category(category)
 
 
@@ -369,7 +381,9 @@ def delete_category(category: Category, *, by) -> None:
     ensure_can_edit_categories(by)
     category = Category.objects.select_for_update().get(pk=category.pk)
     if category.products.exists():
-        raise Conflict(f"{category.name} still has products: move them to another category first.")
+        raise Conflict(
+            _("%(name)s still has products: move them to another category first.") % {"name": category.label}
+        )
     if category.children.exists():
-        raise Conflict(f"{category.name} has sub-categories: delete or move them first.")
+        raise Conflict(_("%(name)s has sub-categories: delete or move them first.") % {"name": category.label})
     category.delete()

@@ -73,7 +73,17 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "role", "is_staff", "date_joined", "seller_profile"]
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "language",
+            "role",
+            "is_staff",
+            "date_joined",
+            "seller_profile",
+        ]
         read_only_fields = ["id", "email", "role", "is_staff", "date_joined", "seller_profile"]
 
 

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
+from django.utils.translation import gettext as _
 
 from accounts import selectors, services
 from accounts.api.serializers import (
@@ -47,10 +48,11 @@ def _token_pair(user) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-SIGNUP_ACCEPTED = (
-    "We sent a message to this address. Open the link in it to confirm your account (if the address "
-    "already has an account, the message says how to log in)."
-)
+def signup_accepted() -> str:
+    return _(
+        "We sent a message to this address. Open the link in it to confirm your account (if the address "
+        "already has an account, the message says how to log in)."
+    )
 
 
 class SignupView(APIView):
@@ -69,7 +71,7 @@ class SignupView(APIView):
         email = services.request_sign_up(
             link_for=lambda uid, token: confirmation_link(request, uid, token), **serializer.validated_data
         )
-        return Response({"detail": SIGNUP_ACCEPTED, "email": email}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": signup_accepted(), "email": email}, status=status.HTTP_202_ACCEPTED)
 
 
 class ConfirmSignupView(APIView):
@@ -127,7 +129,7 @@ class LogoutEverywhereView(APIView):
     @extend_schema(request=None, responses={200: LoggedOutEverywhereSerializer}, tags=["auth"])
     def post(self, request):
         retired = retire_refresh_tokens(request.user)
-        return Response({"detail": "Every device is logged out: log in again to get new tokens.", "retired": retired})
+        return Response({"detail": _("Every device is logged out: log in again to get new tokens."), "retired": retired})
 
 
 class MeView(generics.RetrieveUpdateAPIView):

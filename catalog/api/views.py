@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -23,7 +24,7 @@ from shop.sessions import session_pseudonym
 
 
 class ReadOnlyOrStaff(permissions.BasePermission):
-    message = "Only staff may create, change or delete categories."
+    message = _("Only staff may create, change or delete categories.")
 
     def has_permission(self, request, view) -> bool:
         return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_staff)

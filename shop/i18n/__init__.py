@@ -1,0 +1,44 @@
+"""Languages: which one a request, a person or a mail speaks.
+
+The shop speaks every language in settings.LANGUAGES. A page's language is in its address
+(`/ru/...`; the shop's own language, LANGUAGE_CODE, has no prefix); an API answer's follows the
+request's Accept-Language; a mail's is its recipient's, kept on the account.
+"""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.utils import translation
+
+
+def supported(code: str | None) -> str | None:
+    """The supported language closest to `code` ("ru-RU" → "ru"), or None."""
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code.strip())
+    except LookupError:
+        return None
+
+
+def from_accept_language(header: str) -> str | None:
+    """The first supported language of an Accept-Language header, by the client's preference."""
+    for code, _quality in translation.trans_real.parse_accept_lang_header(header or ""):
+        if code == "*":
+            break
+        found = supported(code)
+        if found:
+            return found
+    return None
+
+
+def language_of(user) -> str:
+    """The language to write to `user` in: theirs if they chose or signed up in one, else the shop's."""
+    return supported(getattr(user, "language", "") or "") or settings.LANGUAGE_CODE
+
+
+@contextmanager
+def speaking_to(user):
+    """Render what is inside (a mail) in `user`'s language."""
+    with translation.override(language_of(user)):
+        yield

@@ -1,0 +1,82 @@
+"""Chooses each request's language, and sends people to the pages in the language they chose.
+
+- A page's address names its language: `/ru/...` is Russian, an address without a prefix is in
+  the shop's own language (LANGUAGE_CODE). So a link always shows what it showed before, and old
+  links keep working.
+- Someone who asks for a page without a prefix while preferring another language (the switcher's
+  cookie, the language kept on their account, or else their browser's Accept-Language) is
+  redirected to the same page under that language's prefix: GET and HEAD only, before any view
+  runs, so nothing is recorded twice.
+- The API (/api/...) never moves: it answers in the language of Accept-Language, and says which
+  in Content-Language, like every other answer.
+"""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import is_valid_path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from shop import i18n
+
+# Answers for machines, or files: never redirected to a language prefix.
+NOT_PAGES = ("/api/", "/health/", "/metrics", "/media/", "/static/", "/i18n/", "/docs", "/favicon")
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+def _preferred(request) -> str | None:
+    """The language this person asked for, whatever the address says."""
+    chosen = i18n.supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    if chosen:
+        return chosen
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and getattr(user, "language", ""):
+        return i18n.supported(user.language)
+    return i18n.from_accept_language(request.headers.get("Accept-Language", ""))
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        redirect = None
+        if is_api(path):
+            language = i18n.from_accept_language(request.headers.get("Accept-Language", "")) or settings.LANGUAGE_CODE
+        else:
+            language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+            if language == settings.LANGUAGE_CODE and not path.startswith(NOT_PAGES):
+                redirect = self._redirect_to_preferred(request, path)
+        if redirect is not None:
+            return redirect
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        if not path.startswith(NOT_PAGES) or is_api(path):
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+    @staticmethod
+    def _redirect_to_preferred(request, path: str) -> HttpResponseRedirect | None:
+        """The same page in the preferred language, when that is not the shop's own and the address
+        has no prefix yet (`/products/` → `/ru/products/`)."""
+        if request.method not in ("GET", "HEAD"):
+            return None
+        preferred = _preferred(request)
+        if not preferred or preferred == settings.LANGUAGE_CODE:
+            return None
+        if translation.get_language_from_path(path):
+            return None
+        target = f"/{preferred}{path}"
+        with translation.override(preferred):
+            if not is_valid_path(target, getattr(request, "urlconf", None)):
+                return None
+        query = request.META.get("QUERY_STRING", "")
+        response = HttpResponseRedirect(f"{request.META.get('SCRIPT_NAME', '')}{target}" + (f"?{query}" if query else ""))
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
