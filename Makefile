@@ -1,6 +1,7 @@
 # One command to run the site, one to test it. Both install what is missing.
 #   make run          serve the site on http://127.0.0.1:$(PORT) with demo data (SQLite, local files)
 #   make run STACK=1  the same on the real local services (PostgreSQL, Redis) from scripts/stack
+#   make run LANG=ru  a Russian shop: Russian pages and demo data, prices in roubles
 #   make test         start the real services the tests need, then run every test
 #   make stack        start the real local services and write .env.stack
 #   make bench        run the benchmarks and print their figures
@@ -12,6 +13,21 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?=
+# `make run LANG=ru`: a Russian shop (Russian pages without a prefix, prices in roubles, Russian demo
+# data). Only a LANG given on the command line counts: the environment's LANG is the terminal's locale.
+ifeq ($(origin LANG),command line)
+SHOP_LANGUAGE := $(firstword $(subst _, ,$(subst ., ,$(LANG))))
+override LANG := C.UTF-8
+export LANG
+endif
+SHOP_LANGUAGE ?=
+ifneq ($(SHOP_LANGUAGE),)
+export LANGUAGE_CODE := $(SHOP_LANGUAGE)
+ifeq ($(SHOP_LANGUAGE),ru)
+export SHOP_CURRENCY ?= RUB
+endif
+endif
+SEED_LANGUAGE = $(if $(LANGUAGE_CODE),--language $(LANGUAGE_CODE),)
 
 .PHONY: run test stack bench lint format clean audit
 
@@ -32,8 +48,9 @@ run: $(VENV)/.base-installed
 	@scripts/stack spark || echo "Spark's JDBC drivers could not be fetched: the analytics pages will stay empty."
 	@set -a; if [ -n "$(STACK)" ]; then . ./.env.stack; fi; set +a; \
 	export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py compile_translations >/dev/null && \
 	$(PY) manage.py migrate --noinput && \
-	$(PY) manage.py seed_demo && \
+	$(PY) manage.py seed_demo $(SEED_LANGUAGE) && \
 	$(PY) manage.py analytics_schema >/dev/null && \
 	{ $(PY) manage.py analytics_run || echo "The analytics run failed (above); the site still works."; } && \
 	if [ -n "$$CELERY_BROKER_URL" ]; then \
@@ -53,6 +70,7 @@ test: $(VENV)/.dev-installed lint
 	scripts/stack spark
 	scripts/stack tools
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
+	$(PY) manage.py compile_translations >/dev/null && \
 	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
 	$(PY) -m pytest -m drill -n 0 $(PYTEST_ARGS)
 

@@ -34,6 +34,10 @@ def pytest_configure(config):
             "runs every test (or `make stack`, then `set -a; . ./.env.stack; set +a` before pytest).",
             returncode=4,
         )
+    # The Russian pages and mails the tests render read the compiled catalogues (.mo, not in git).
+    from shop.i18n.catalogues import compile_all
+
+    compile_all()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import Role, SellerProfile, User
@@ -27,17 +28,17 @@ class UserAdmin(DjangoUserAdmin):
     hand the account over)."""
 
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "role", "is_active", "date_joined"]
-    list_filter = ["role", "is_active", "awaiting_confirmation", "is_staff", "date_joined"]
+    list_display = ["email", "first_name", "last_name", "role", "language", "is_active", "date_joined"]
+    list_filter = ["role", "language", "is_active", "awaiting_confirmation", "is_staff", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "language")}),
         (
-            "Role and access",
+            _("Role and access"),
             {"fields": ("role", "is_active", "awaiting_confirmation", "is_staff", "is_superuser", "groups")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined", "awaiting_confirmation"]

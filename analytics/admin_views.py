@@ -10,6 +10,8 @@ import logging
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analytics import selectors
 from analytics.forms import AnalyticsFilterForm
@@ -19,13 +21,41 @@ from shop.admin_permissions import is_back_office_staff
 log = logging.getLogger(__name__)
 
 CHARTS = {
-    "sales_over_time": ("Revenue and orders", selectors.sales_over_time, False),
-    "sales_by_category": ("Sales by category", selectors.sales_by_category, False),
-    "top_products": ("Top products", selectors.top_products, False),
-    "top_sellers": ("Top sellers", selectors.top_sellers, True),
-    "funnel": ("Funnel: view → cart → purchase", selectors.funnel, False),
-    "active_users": ("Active users", selectors.active_users, True),
+    "sales_over_time": (gettext_lazy("Revenue and orders"), selectors.sales_over_time, False),
+    "sales_by_category": (gettext_lazy("Sales by category"), selectors.sales_by_category, False),
+    "top_products": (gettext_lazy("Top products"), selectors.top_products, False),
+    "top_sellers": (gettext_lazy("Top sellers"), selectors.top_sellers, True),
+    "funnel": (gettext_lazy("Funnel: view → cart → purchase"), selectors.funnel, False),
+    "active_users": (gettext_lazy("Active users"), selectors.active_users, True),
 }
+
+# What each table column is called on the page, in the CSV header and on the charts' axes.
+COLUMNS = {
+    "period": gettext_lazy("period"),
+    "revenue": gettext_lazy("revenue"),
+    "orders": gettext_lazy("orders"),
+    "units": gettext_lazy("units"),
+    "average_order_value": gettext_lazy("average order value"),
+    "category": gettext_lazy("category"),
+    "product": gettext_lazy("product"),
+    "views": gettext_lazy("views"),
+    "seller": gettext_lazy("seller"),
+    "step": gettext_lazy("step"),
+    "count": gettext_lazy("count"),
+    "rate_from_previous_percent": gettext_lazy("rate from the previous step, %"),
+    "active_users": gettext_lazy("active users"),
+    "purchases": gettext_lazy("purchases"),
+}
+
+
+def column_label(name: str) -> str:
+    """A column's name for people; a column without one is shown as its key, spaced out."""
+    return str(COLUMNS.get(name, name.replace("_", " ")))
+
+
+def chart_labels() -> dict[str, str]:
+    """The words the charts' script draws (axes, series), in the page's language."""
+    return {name: column_label(name).capitalize() for name in COLUMNS}
 
 
 def scope_for(request, form: AnalyticsFilterForm) -> selectors.Scope:
@@ -56,7 +86,9 @@ def dashboard(request):
     export = request.GET.get("export")
     if export:
         if export not in charts:
-            return HttpResponse(f"No table called {export!r} here.", status=404, content_type="text/plain")
+            return HttpResponse(
+                _("No table called “%(name)s” here.") % {"name": export}, status=404, content_type="text/plain"
+            )
         return _csv(export, charts[export][1](scope), scope)
     try:
         tables = {key: {"title": title, "rows": fetch(scope)} for key, (title, fetch, _) in charts.items()}
@@ -64,7 +96,12 @@ def dashboard(request):
         log.warning("analytics warehouse unavailable: %s", error)
         return render(request, "admin/analytics/dashboard.html", _context(request, form, status=str(error)), status=503)
     context = _context(request, form, status=None)
-    context.update(tables=tables, chart_data={key: table["rows"] for key, table in tables.items()}, scope=scope)
+    context.update(
+        tables=tables,
+        chart_data={key: table["rows"] for key, table in tables.items()},
+        chart_labels=chart_labels(),
+        scope=scope,
+    )
     return render(request, "admin/analytics/dashboard.html", context)
 
 
@@ -73,7 +110,7 @@ def _context(request, form, *, status: str | None) -> dict:
 
     return {
         **admin.site.each_context(request),
-        "title": "Analytics" if is_back_office_staff(request.user) else "Analytics for your shop",
+        "title": _("Analytics") if is_back_office_staff(request.user) else _("Analytics for your shop"),
         "form": form,
         "warehouse_error": status,
         "last_run": PipelineRun.objects.filter(status=PipelineRun.Status.SUCCEEDED).first(),
@@ -87,7 +124,7 @@ def _csv(name: str, rows: list[dict], scope: selectors.Scope) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}_{scope.start}_{scope.end}.csv"'
     writer = csv.writer(response)
     if rows:
-        writer.writerow(rows[0].keys())
+        writer.writerow([column_label(name) for name in rows[0]])
         for row in rows:
             writer.writerow([_safe_cell(value) for value in row.values()])
     return response

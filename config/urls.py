@@ -7,6 +7,8 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from shop.views import set_language
+
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
@@ -15,7 +17,6 @@ api_v1 = [
     path("", include("orders.api.urls")),
 ]
 
-from shop.views import set_language
 
 # The API and its documents never move: clients choose a language with Accept-Language.
 urlpatterns = [

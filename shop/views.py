@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -78,5 +79,5 @@ def metrics(request):
     from shop.metrics import may_scrape, registry_for_scrape
 
     if not may_scrape(request):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return HttpResponse(generate_latest(registry_for_scrape()), content_type=CONTENT_TYPE_LATEST)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -5,7 +6,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
-from django.utils.translation import gettext as _
 
 from accounts import selectors, services
 from accounts.api.serializers import (
@@ -129,7 +129,8 @@ class LogoutEverywhereView(APIView):
     @extend_schema(request=None, responses={200: LoggedOutEverywhereSerializer}, tags=["auth"])
     def post(self, request):
         retired = retire_refresh_tokens(request.user)
-        return Response({"detail": _("Every device is logged out: log in again to get new tokens."), "retired": retired})
+        detail = _("Every device is logged out: log in again to get new tokens.")
+        return Response({"detail": detail, "retired": retired})
 
 
 class MeView(generics.RetrieveUpdateAPIView):

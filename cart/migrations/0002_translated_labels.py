@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cart', '0001_initial'),
-        ('catalog', '0004_alter_category_options_alter_product_options_and_more'),
+        ('catalog', '0004_category_translations_trigram'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,6 +7,7 @@ sentence they can show, plus the per-field messages where a field is wrong.
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -49,7 +50,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
         response.data = {
-            "detail": _first_message(errors) or "The request is not valid.",
+            "detail": _first_message(errors) or _("The request is not valid."),
             "code": "invalid",
             "errors": errors,
         }

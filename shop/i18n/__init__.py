@@ -42,3 +42,11 @@ def speaking_to(user):
     """Render what is inside (a mail) in `user`'s language."""
     with translation.override(language_of(user)):
         yield
+
+
+def language_of_request(request) -> str:
+    """The language an answer to `request` speaks: an API answer's is its Accept-Language's, a
+    page's is the one its address names (no prefix: the shop's own)."""
+    if request.path_info.startswith("/api/"):
+        return from_accept_language(request.headers.get("Accept-Language", "")) or settings.LANGUAGE_CODE
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE

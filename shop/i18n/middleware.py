@@ -45,12 +45,9 @@ class LanguageMiddleware:
     def __call__(self, request):
         path = request.path_info
         redirect = None
-        if is_api(path):
-            language = i18n.from_accept_language(request.headers.get("Accept-Language", "")) or settings.LANGUAGE_CODE
-        else:
-            language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
-            if language == settings.LANGUAGE_CODE and not path.startswith(NOT_PAGES):
-                redirect = self._redirect_to_preferred(request, path)
+        language = i18n.language_of_request(request)
+        if not is_api(path) and language == settings.LANGUAGE_CODE and not path.startswith(NOT_PAGES):
+            redirect = self._redirect_to_preferred(request, path)
         if redirect is not None:
             return redirect
         translation.activate(language)
@@ -77,6 +74,7 @@ class LanguageMiddleware:
             if not is_valid_path(target, getattr(request, "urlconf", None)):
                 return None
         query = request.META.get("QUERY_STRING", "")
-        response = HttpResponseRedirect(f"{request.META.get('SCRIPT_NAME', '')}{target}" + (f"?{query}" if query else ""))
+        location = f"{request.META.get('SCRIPT_NAME', '')}{target}" + (f"?{query}" if query else "")
+        response = HttpResponseRedirect(location)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
