@@ -111,9 +111,7 @@ def category_with_descendants(category_id: int) -> list[int] | None:
 
 def category_tree() -> list[Category]:
     """Root categories with their children and every translation prefetched."""
-    return list(
-        Category.objects.filter(parent__isnull=True).prefetch_related("translations", "children__translations")
-    )
+    return list(Category.objects.filter(parent__isnull=True).prefetch_related("translations", "children__translations"))
 
 
 def category_labels(ids: list[int] | None = None, language: str | None = None) -> dict[int, str]:

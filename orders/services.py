@@ -106,8 +106,8 @@ def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shippin
             facts = {"title": product.title, "left": product.stock, "asked": item.quantity}
             if product.stock:
                 message = ngettext(
-                    "%(title)s: only %(left)d left; you asked for %(asked)d.",
-                    "%(title)s: only %(left)d left; you asked for %(asked)d.",
+                    "%(title)s is only %(left)d left; you asked for %(asked)d.",
+                    "%(title)s is only %(left)d left; you asked for %(asked)d.",
                     product.stock,
                 )
             else:

@@ -50,6 +50,7 @@ def test_signup_page_answers_a_taken_email_as_it_answers_a_new_one(client, buyer
     )
 
     assert taken.redirect_chain == new.redirect_chain == [("/accounts/signup/sent/", 302)]
+
     def without(page, email: bytes) -> bytes:  # the CSRF token (the language switcher's form) is masked anew each time
         return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", page.content.replace(email, b""))
 

@@ -22,7 +22,7 @@ def cell(value) -> str:
     """Numbers with the locale's separators; everything else as it is ("–" for nothing)."""
     if value is None:
         return "–"
-    if isinstance(value, bool) or isinstance(value, date):
+    if isinstance(value, (bool, date)):
         return str(value)
     if isinstance(value, (int, float, Decimal)):
         return formatting.number(value)
