@@ -36,3 +36,13 @@ def compile_all(*, force: bool = False) -> list[Path]:
         temporary.replace(mo)  # readers in other processes never see half a file
         written.append(mo)
     return written
+
+
+# `manage.py makemessages` as the catalogue is kept: every language, no file positions (they churn
+# with every edit), none of the code that speaks to no one (tests, benchmarks, Spark jobs).
+MAKEMESSAGES_OPTIONS = {
+    "all": True,
+    "no_obsolete": True,
+    "no_location": True,
+    "ignore_patterns": [".venv/*", "bench/*", "spark_jobs/*", "*/tests/*", "staticfiles/*", "conftest.py", "media/*"],
+}
