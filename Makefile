@@ -7,6 +7,8 @@
 #   make bench        run the benchmarks and print their figures
 #   make lint         ruff check and format check
 #   make audit        pip-audit of the pinned requirements against PyPI's advisory data
+#   make schema       write the API schema the code serves to docs/api/openapi.json (breaking changes need
+#                     a line in docs/api/CHANGELOG.md first)
 
 SHELL := /bin/bash
 PORT ?= 8000
@@ -29,7 +31,7 @@ endif
 endif
 SEED_LANGUAGE = $(if $(LANGUAGE_CODE),--language $(LANGUAGE_CODE),)
 
-.PHONY: run test stack bench lint format clean audit
+.PHONY: run test stack bench lint format clean audit schema
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -69,6 +71,8 @@ test: $(VENV)/.dev-installed lint
 	scripts/stack browser
 	scripts/stack spark
 	scripts/stack tools
+	scripts/stack oasdiff
+	clients/sdk setup
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
 	$(PY) manage.py compile_translations >/dev/null && \
 	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
@@ -88,6 +92,11 @@ bench: $(VENV)/.dev-installed
 
 audit:
 	scripts/audit
+
+schema: $(VENV)/.dev-installed
+	scripts/stack oasdiff
+	@# the schema does not depend on DEBUG; a development setting spares asking for a SECRET_KEY here
+	DEBUG=$${DEBUG:-true} $(PY) manage.py api_schema --write
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -43,7 +43,7 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     """Cheap password hashing, uploads in a temporary folder (tests that want the S3 server
-    ask for the `bucket` fixture), throttles reset per test."""
+    ask for the `bucket` fixture), throttles reset per test, API answers checked against the schema."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
@@ -54,6 +54,7 @@ def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     # admin's analytics page in the browser test) uses the folder the `warehouse` fixture uses.
     settings.CHDB_PATH = tmp_path_factory.getbasetemp() / "chdb"
     celery_app.conf.task_always_eager = True  # tasks run in the test, whatever broker .env.stack names
+    settings.API_CONTRACT = "raise"  # every API answer a test receives must match the OpenAPI schema
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }

@@ -3,19 +3,37 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from catalog import selectors
 from catalog.models import Category, Product
+from shop.api.money import MONEY_SCHEMA
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number (the form field refuses "1.5")."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_value", 2**63 - 1)  # beyond a bigint: a 400, not a database error
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(MONEY_SCHEMA)
+class MoneyFilter(django_filters.NumberFilter):
+    """An amount, written as the API writes prices (shop.api.money)."""
 
 
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
-    category = django_filters.NumberFilter(method="filter_category", label="Category id", min_value=1)
-    seller = django_filters.NumberFilter(field_name="seller_id", label="Seller id", min_value=1)
-    min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label="Min price", min_value=0)
-    max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label="Max price", min_value=0)
+    category = IdFilter(method="filter_category", label="Category id (its sub-categories too)", min_value=1)
+    seller = IdFilter(field_name="seller_id", label="Seller id (the seller's user id)", min_value=1)
+    min_price = MoneyFilter(field_name="price", lookup_expr="gte", label="Min price", min_value=0)
+    max_price = MoneyFilter(field_name="price", lookup_expr="lte", label="Max price", min_value=0)
     in_stock = django_filters.BooleanFilter(method="filter_in_stock", label="In stock only")
     ordering = django_filters.ChoiceFilter(
         choices=selectors.ORDERING_CHOICES, method="filter_ordering", label="Sort by"

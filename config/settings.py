@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Tests only: checks every API answer against the OpenAPI schema (shop/api/contract.py); not loaded otherwise.
+    "shop.api.contract.ContractCheck",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "shop.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -319,17 +321,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PARSER_CLASSES": [
-        "shop.api.parsers.SafeJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only (415 otherwise); the image upload declares multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["shop.api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "shop.api.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.exception_handler",
     # DRF's own client address (used by any DRF throttle): behind the trusted proxies only.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -348,9 +347,27 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
 }
+# "raise" (the test client) or a file to append mismatches to (servers tests start); empty: off.
+API_CONTRACT = env.str("API_CONTRACT", default="")
+API_CONTRACT_SCHEMA = env.str("API_CONTRACT_SCHEMA", default="")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bazaar commerce API",
-    "DESCRIPTION": "Catalogue, cart, purchases, reviews and sellers for mobile and web clients.",
+    "DESCRIPTION": (
+        "Catalogue, cart, purchases, reviews and sellers for mobile and web clients.\n\n"
+        "- Authentication: `POST /api/v1/auth/login` gives an `access` token (send it as "
+        "`Authorization: Bearer ...`) and a `refresh` token. Operations without a security "
+        "requirement need none.\n"
+        "- Bodies are JSON (`Content-Type: application/json`); only the image upload is multipart.\n"
+        '- Money is a decimal string with two places (`"12.50"`), in the answer\'s `currency`.\n'
+        "- Every error is an `Error`: `detail` (a sentence to show), `code`, and `errors` per field. "
+        "429 and 503 say in `Retry-After` how many seconds to wait.\n"
+        "- Lists take `page` and `page_size` (1 to 100), or `cursor` (a `next_cursor` of an earlier "
+        "answer) to go on from there while rows are being added.\n"
+        "- Product, list and order reads have an `ETag`: send it in `If-None-Match` to get a 304 "
+        "while nothing changed.\n"
+        "- Deprecated fields and operations stay at least 180 days; their answers carry "
+        "`Deprecation` and `Sunset` headers. docs/api/CHANGELOG.md lists every change."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -362,10 +379,13 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.preprocess_exclude_path_format",
         "shop.api.schema.strip_optional_slash",
     ],
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "orders.status.OrderStatus.choices"},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.status.OrderStatus.choices",
+        "PriceRangeEnum": "catalog.search.results.PRICE_RANGE_KEYS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "shop.api.schema.document_errors",
+        "shop.api.schema.spell_nullable_references",
     ],
 }
 

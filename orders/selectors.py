@@ -19,6 +19,14 @@ def orders_for_user(user) -> QuerySet[Order]:
     return _with_lines(base).order_by("-created_at", "-id")
 
 
+def status_changes_of(order: Order, *, after: int | None = None) -> list[OrderStatusChange]:
+    """The order's status changes, oldest first; `after`: only those with a larger id."""
+    changes = OrderStatusChange.objects.filter(order=order).select_related("order").order_by("changed_at", "id")
+    if after is not None:
+        changes = changes.filter(id__gt=after)
+    return list(changes)
+
+
 def has_bought(user, product_id: int) -> bool:
     return (
         user.is_authenticated

@@ -8,6 +8,9 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+# Every 503 (here and /health/ready) tells clients and load balancers when to try again.
+RETRY_AFTER_SECONDS = 30
+
 
 def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
@@ -47,6 +50,6 @@ def server_error(request):
             response = JsonResponse({"detail": detail, "code": "unavailable"}, status=503)
         else:
             response = HttpResponse(render_to_string("errors/503.html", {"detail": detail}), status=503)
-        response["Retry-After"] = "30"
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return _answer(request, 500, _("Something went wrong on our side. Please try again in a moment."), "500")

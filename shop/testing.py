@@ -56,18 +56,29 @@ def gunicorn(
     port: int | None = None,
     errors: list | None = None,
     config: str | None = None,
+    check_contract: bool | None = None,
 ) -> Iterator[str]:
     """Serve `wsgi` on loopback until the block ends; yields the base URL.
 
     When `errors` is given, what the server wrote to stderr is appended to it on exit. It goes
     to a file meanwhile, not a pipe: a pipe nobody reads fills up (64 KiB of tracebacks in an
     outage), and then every thread that logs blocks, and its request hangs.
+
+    Under pytest (or with `check_contract`), the server checks each API answer against the
+    OpenAPI schema (shop.api.contract) and the block fails on exit if one did not match.
     """
     port = port or free_port()
     command = [sys.executable, "-m", "gunicorn", wsgi, "-b", f"127.0.0.1:{port}", "-w", str(workers)]
     if config:
         command += ["-c", config]
-    with tempfile.TemporaryFile() as stderr:
+    if check_contract is None:
+        check_contract = "PYTEST_CURRENT_TEST" in os.environ
+    with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile() as stderr:
+        report = Path(scratch) / "contract.txt"
+        if check_contract:
+            from shop.api.contract import schema_file
+
+            env = {**env, "API_CONTRACT": str(report), "API_CONTRACT_SCHEMA": schema_file()}
         server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
             [*command, "--threads", str(threads)],
             env=env,
@@ -85,6 +96,8 @@ def gunicorn(
             if errors is not None:
                 stderr.seek(0)
                 errors.append(stderr.read().decode(errors="replace"))
+        if report.exists() and report.read_text().strip():
+            raise AssertionError("Answers of the server broke the OpenAPI schema:\n" + report.read_text())
 
 
 def database_url_of_tests() -> str:

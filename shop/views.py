@@ -13,6 +13,7 @@ from django.views.i18n import set_language as django_set_language
 
 from catalog import selectors as catalog_selectors
 from shop import health, i18n
+from shop.error_views import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,10 @@ def health_ready(request):
     body: dict = {"status": status, "checks": verdicts}
     if status != "ok":
         body["failed"] = {name: verdict for name, verdict in verdicts.items() if verdict != "ok"}
-    return JsonResponse(body, status=503 if status == "unavailable" else 200)
+    response = JsonResponse(body, status=503 if status == "unavailable" else 200)
+    if status == "unavailable":
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def metrics(request):

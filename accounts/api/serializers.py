@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.core.validators import EmailValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role, SellerProfile, User
@@ -37,11 +40,20 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class ThrottledSerializer(serializers.Serializer):
-    """A 429: too many attempts (the Retry-After header says how long to wait)."""
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 254,
+        "pattern": r"^$|^[^@\s]+@[^@\s]+$",
+        "description": "An email address, or empty.",
+    }
+)
+class OptionalEmailField(serializers.CharField):
+    """An email address, or "" for none: one string type for generated clients (an EmailField that
+    allows blank is described as a oneOf, which generators turn into a wrapper class)."""
 
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, allow_blank=True, validators=[EmailValidator()], **kwargs)
 
 
 class LoggedOutEverywhereSerializer(serializers.Serializer):
@@ -50,6 +62,7 @@ class LoggedOutEverywhereSerializer(serializers.Serializer):
 
 
 class SellerProfileSerializer(serializers.ModelSerializer):
+    contact_email = OptionalEmailField(required=False)
     product_count = serializers.IntegerField(read_only=True, required=False)
     user_id = serializers.IntegerField(source="user.id", read_only=True)
 
@@ -68,8 +81,22 @@ class OwnShopSerializer(SellerProfileSerializer):
         read_only_fields = ["id", "user_id", "slug"]
 
 
+class LanguageField(serializers.ChoiceField):
+    """A person's language, one of LANGUAGES. Someone who never chose one reads as the shop's own
+    language (the account keeps it empty, so a later change of LANGUAGE_CODE still reaches them)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=settings.LANGUAGES, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value or settings.LANGUAGE_CODE)
+
+
 class UserSerializer(serializers.ModelSerializer):
     seller_profile = OwnShopSerializer(read_only=True, allow_null=True)
+    language = LanguageField(
+        required=False, help_text="The language of the pages and mails this person gets (ISO 639-1 code)."
+    )
 
     class Meta:
         model = User

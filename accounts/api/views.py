@@ -1,6 +1,5 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,31 +15,21 @@ from accounts.api.serializers import (
     SignupAcceptedSerializer,
     SignupResponseSerializer,
     SignupSerializer,
-    ThrottledSerializer,
     TokenPairSerializer,
     UserSerializer,
 )
 from accounts.links import confirmation_link
 from accounts.refresh_tokens import retire_refresh_tokens
 from accounts.throttling import AttemptThrottle
-
-THROTTLED = {
-    429: OpenApiResponse(
-        ThrottledSerializer,
-        description="Too many attempts from this address or on this account (accounts/throttling.py); "
-        "the Retry-After header says how many seconds to wait.",
-    )
-}
-RETRY_AFTER = OpenApiParameter(
-    "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=[429], description="Seconds to wait."
-)
+from shop.api.conditional import ConditionalReads
+from shop.api.openapi import errors
 
 
-def throttled_schema(request, status_code: int, response):
-    """The schema of an attempt-throttled auth operation: its answer, or 429 with Retry-After."""
-    return extend_schema(
-        request=request, responses={status_code: response, **THROTTLED}, parameters=[RETRY_AFTER], tags=["auth"]
-    )
+def throttled_schema(request, status_code: int, response, *, refusals: tuple[int, ...] = ()):
+    """The schema of an attempt-throttled auth operation: its answer and its own refusals. The 429
+    (Error body, Retry-After header) comes with the throttle, as for every throttled operation
+    (shop/api/openapi.py)."""
+    return extend_schema(request=request, responses={status_code: response, **errors(*refusals)}, tags=["auth"])
 
 
 def _token_pair(user) -> dict[str, str]:
@@ -97,7 +86,7 @@ class LoginView(TokenObtainPairView):
     throttle_classes = [AttemptThrottle]
     throttle_action, throttle_account_field = "login", "email"
 
-    @throttled_schema(LoginSerializer, 200, TokenPairSerializer)
+    @throttled_schema(LoginSerializer, 200, TokenPairSerializer, refusals=(401,))
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -105,18 +94,19 @@ class LoginView(TokenObtainPairView):
 class RefreshView(TokenRefreshView):
     """A new access token and a new refresh token; the refresh token sent is retired."""
 
-    @extend_schema(tags=["auth"])
+    @extend_schema(responses={200: TokenPairSerializer, **errors(401)}, tags=["auth"])
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
 
 class LogoutView(TokenBlacklistView):
-    """Retire a refresh token: it can no longer be refreshed. Access tokens already handed
-    out stay valid until they expire (ACCESS_TOKEN_EXPIRE_MINUTES)."""
+    """Retire a refresh token: it can no longer be refreshed (204, no body). Access tokens already
+    handed out stay valid until they expire (ACCESS_TOKEN_EXPIRE_MINUTES)."""
 
-    @extend_schema(tags=["auth"], responses={200: None})
+    @extend_schema(tags=["auth"], responses={204: None, **errors(401)})
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        super().post(request, *args, **kwargs)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class LogoutEverywhereView(APIView):
@@ -134,7 +124,7 @@ class LogoutEverywhereView(APIView):
 
 
 class MeView(generics.RetrieveUpdateAPIView):
-    """The signed-in user; PATCH changes the name fields."""
+    """The signed-in user; PATCH changes the name fields and the language (of the pages and mails)."""
 
     serializer_class = UserSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -144,7 +134,7 @@ class MeView(generics.RetrieveUpdateAPIView):
         return self.request.user
 
 
-class SellerListView(generics.ListAPIView):
+class SellerListView(ConditionalReads, generics.ListAPIView):
     serializer_class = SellerProfileSerializer
     permission_classes = [permissions.AllowAny]
     filter_backends: list = []
@@ -153,7 +143,7 @@ class SellerListView(generics.ListAPIView):
         return selectors.seller_list()
 
 
-class SellerDetailView(generics.RetrieveUpdateAPIView):
+class SellerDetailView(ConditionalReads, generics.RetrieveUpdateAPIView):
     """A seller's public profile; the seller (or staff) may PATCH it."""
 
     serializer_class = SellerProfileSerializer

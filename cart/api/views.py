@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from cart import selectors, services
 from cart.api.serializers import AddToCartSerializer, CartSerializer, ChangeQuantitySerializer
 from cart.models import CartItem
+from shop.api.openapi import errors
 
 
 def _cart_response(user, status_code=status.HTTP_200_OK) -> Response:
@@ -23,7 +24,7 @@ class CartView(APIView):
     def get(self, request):
         return _cart_response(request.user)
 
-    @extend_schema(request=AddToCartSerializer, responses={201: CartSerializer}, tags=["cart"])
+    @extend_schema(request=AddToCartSerializer, responses={201: CartSerializer, **errors(409)}, tags=["cart"])
     def post(self, request):
         """Add a product; if it is already in the cart, its quantity grows."""
         serializer = AddToCartSerializer(data=request.data)
@@ -38,7 +39,7 @@ class CartItemView(APIView):
     def _item(self, request, pk: int) -> CartItem:
         return get_object_or_404(selectors.items_in(services.cart_for_request(request, create=False)), pk=pk)
 
-    @extend_schema(request=ChangeQuantitySerializer, responses=CartSerializer, tags=["cart"])
+    @extend_schema(request=ChangeQuantitySerializer, responses={200: CartSerializer, **errors(409)}, tags=["cart"])
     def patch(self, request, pk: int):
         """Set a line's quantity (0 removes it)."""
         item = self._item(request, pk)
@@ -49,5 +50,6 @@ class CartItemView(APIView):
 
     @extend_schema(responses={204: None}, tags=["cart"])
     def delete(self, request, pk: int):
+        """Remove a line from the cart."""
         services.remove_item(self._item(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -25,6 +25,8 @@ class ProductImageSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The original (metadata stripped); presigned when in a bucket.")
     key = serializers.CharField(source="image.name", read_only=True, help_text="Its key in storage.")
     thumbnails = serializers.SerializerMethodField(help_text="Width in pixels → URL of a copy that wide.")
+    # Declared, not derived from the model: the derived bounds depend on the database (SQLite has no smallint).
+    position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
     class Meta:
         model = ProductImage
@@ -76,6 +78,10 @@ class ProductSerializer(serializers.ModelSerializer):
     images = ProductImageSerializer(source="gallery", many=True, read_only=True)
     rating = serializers.FloatField(source="rating_average", read_only=True)
     in_stock = serializers.BooleanField(read_only=True)
+    slug = serializers.CharField(
+        read_only=True,
+        help_text="Words of the title for the storefront URL; empty when the title has no Latin letters.",
+    )
 
     class Meta:
         model = Product

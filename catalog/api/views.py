@@ -1,9 +1,9 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from catalog import selectors, services
@@ -17,6 +17,8 @@ from catalog.api.serializers import (
 )
 from catalog.filters import ProductFilter
 from catalog.models import Category, ProductImage
+from shop.api.conditional import ConditionalReads
+from shop.api.openapi import errors
 from shop.api.pagination import CataloguePagination
 from shop.api.parsers import SafeJSONParser
 from shop.converters import ID_REGEX
@@ -30,7 +32,12 @@ class ReadOnlyOrStaff(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_staff)
 
 
-class CategoryViewSet(viewsets.ModelViewSet):
+@extend_schema_view(
+    create=extend_schema(responses={201: CategorySerializer, **errors(409)}),
+    partial_update=extend_schema(responses={200: CategorySerializer, **errors(409)}),
+    destroy=extend_schema(responses={204: None, **errors(409)}),
+)
+class CategoryViewSet(ConditionalReads, viewsets.ModelViewSet):
     """The category tree. Anyone reads; staff create, change and delete (a category with products or
     sub-categories is not deleted: 409)."""
 
@@ -54,7 +61,25 @@ class CategoryViewSet(viewsets.ModelViewSet):
         services.delete_category(instance, by=self.request.user)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        description="The catalogue, newest first unless `ordering` says otherwise. Shoppers see products on sale; "
+        "a signed-in seller also sees their own taken off sale; staff see all."
+    ),
+    retrieve=extend_schema(description="One product with its images, price, stock and rating."),
+    create=extend_schema(description="Put a product on sale; you are its seller (sellers and staff)."),
+    update=extend_schema(
+        description="Replace a product's fields (its seller or staff).",
+        responses={200: ProductSerializer, **errors(409)},  # a stock that changed since it was read
+    ),
+    partial_update=extend_schema(
+        description="Change some of a product's fields (its seller or staff).",
+        responses={200: ProductSerializer, **errors(409)},
+    ),
+    destroy=extend_schema(description="Delete a product and its images; orders keep their copies of it."),
+)
 class ProductViewSet(
+    ConditionalReads,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -91,7 +116,7 @@ class ProductViewSet(
         services.delete_product(instance, by=self.request.user)
 
     @extend_schema(request={"multipart/form-data": ImageUploadSerializer}, responses={201: ProductImageSerializer})
-    @action(detail=True, methods=["post"], url_path="image", parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], url_path="image", parser_classes=[MultiPartParser])
     def image(self, request, pk=None):
         """Upload an image of the product (multipart field `file`)."""
         product = get_object_or_404(selectors.all_products(), pk=pk)

@@ -17,6 +17,8 @@ PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None]] = [
     ("500-", Decimal("500"), None),
 ]
 
+PRICE_RANGE_KEYS = [key for key, *_ in PRICE_RANGES]
+
 
 def price_label(low: Decimal | None, high: Decimal | None) -> str:
     """A price facet as shoppers read it, in the page's language and currency ("до 25,00 ₽")."""

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orders.models import Order, OrderLine, OrderStatusChange
@@ -14,11 +15,32 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PreviousStatusField(serializers.ChoiceField):
+    """The status before a change; the first change of every order (its placing) had none: null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=OrderStatus.choices, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class StatusChangeSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    from_status = PreviousStatusField(read_only=True)
+    to_status = serializers.ChoiceField(choices=OrderStatus.choices, read_only=True)
+    actor = serializers.SerializerMethodField(help_text="Who made the change: the buyer, staff, or nobody known.")
+
     class Meta:
         model = OrderStatusChange
-        fields = ["from_status", "to_status", "changed_at"]
+        fields = ["id", "from_status", "to_status", "changed_at", "actor"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["buyer", "staff", "unknown"]))
+    def get_actor(self, change: OrderStatusChange) -> str:
+        if change.changed_by_id is None:
+            return "unknown"
+        return "buyer" if change.changed_by_id == change.order.buyer_id else "staff"
 
 
 class PurchaseSerializer(serializers.ModelSerializer):
@@ -45,6 +67,7 @@ class PurchaseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=OrderStatus.choices)))
     def get_next_statuses(self, order: Order) -> list[str]:
         return next_statuses(order.status)
 
@@ -58,3 +81,17 @@ class CheckoutSerializer(serializers.Serializer):
 
 class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
+
+
+class OrderEventsQuerySerializer(serializers.Serializer):
+    after = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**63 - 1, help_text="Only events after this event id (for polling)."
+    )
+
+
+class OrderEventsSerializer(serializers.Serializer):
+    """An order's status history, oldest first: what an app shows as the order's timeline."""
+
+    order = serializers.IntegerField(source="id")
+    status = serializers.ChoiceField(choices=OrderStatus.choices, help_text="The status now.")
+    events = StatusChangeSerializer(many=True)

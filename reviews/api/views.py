@@ -5,9 +5,11 @@ from rest_framework import generics, permissions
 from catalog import selectors as catalog_selectors
 from reviews import selectors, services
 from reviews.api.serializers import CommentSerializer
+from shop.api.conditional import ConditionalReads
+from shop.api.openapi import errors
 
 
-class ProductCommentsView(generics.ListCreateAPIView):
+class ProductCommentsView(ConditionalReads, generics.ListCreateAPIView):
     """A product's visible reviews; a signed-in shopper posts one (once per product)."""
 
     serializer_class = CommentSerializer
@@ -24,7 +26,7 @@ class ProductCommentsView(generics.ListCreateAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(tags=["products"])
+    @extend_schema(tags=["products"], responses={201: CommentSerializer, **errors(409)})
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 

@@ -4,15 +4,37 @@ DRF answers validation errors as a bare field map; clients want a `detail`
 sentence they can show, plus the per-field messages where a field is wrong.
 """
 
+import math
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from shop.errors import DomainError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error the API answers (the `Error` schema): what went wrong in a sentence a person can act
+    on, a machine code, and for invalid input the messages per field."""
+
+    detail = serializers.CharField(help_text="What went wrong and what to do about it.")
+    code = serializers.CharField(
+        help_text="A machine code: invalid, not_authenticated, authentication_failed, permission_denied, forbidden, "
+        "not_found, conflict, unsupported_media_type, payload_too_large, throttled, unavailable, ..."
+    )
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For invalid input: field name → its messages (`non_field_errors` for the body as a whole).",
+    )
+
+    class Meta:
+        ref_name = "Error"
+        optional_in_answers = ["errors"]
 
 
 def _first_message(errors) -> str:
@@ -56,6 +78,9 @@ def exception_handler(exc, context):
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data["code"] = getattr(exc, "default_code", "error")
-        response.data["detail"] = str(response.data["detail"])
+        # One shape for every error: simplejwt's token `messages` and the like stay out of it.
+        response.data = {"detail": str(response.data["detail"]), "code": getattr(exc, "default_code", "error")}
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        # Every 429 says when to come back, even when the throttle cannot tell (DRF then sends none).
+        response["Retry-After"] = str(max(1, math.ceil(getattr(exc, "wait", None) or 1)))
     return response

@@ -54,6 +54,6 @@ def test_without_the_database_the_process_is_not_ready(client, monkeypatch):
 
     response = client.get("/health/ready")
 
-    assert response.status_code == 503
+    assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json()["status"] == "unavailable"
     assert response.json()["failed"] == {"database": "ConnectionError: connection refused"}
