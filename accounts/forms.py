@@ -1,8 +1,11 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from shop import i18n
 
 
 class SignupForm(forms.Form):
@@ -36,3 +39,13 @@ class ConfirmSignupForm(forms.Form):
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, with the mail written in the account's language (the one kept on it) rather
+    than in the language of the page the request came from; an account that never chose one gets
+    the page's."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with i18n.speaking_to(context["user"], otherwise=translation.get_language()):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -22,7 +22,7 @@ def _safe_next(request, target: str) -> str:
 @throttled("signup", "email")
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("shop:home")
+        return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         next_url = _safe_next(request, request.GET.get("next", ""))
@@ -53,7 +53,7 @@ def confirm_sign_up(request, uid: str, token: str):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             target = _safe_next(request, request.GET.get("next", ""))
-            return redirect(target or ("catalog:my-products" if user.is_seller else "shop:home"))
+            return redirect(target or ("catalog:my-products" if user.is_seller else "home"))
     return render(request, "accounts/confirm_sign_up.html", {"form": form})
 
 

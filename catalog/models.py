@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from shop.currency import shop_currency
+
 
 class Category(models.Model):
     name = models.CharField(verbose_name=_("name"), max_length=120)
@@ -150,9 +152,7 @@ class Product(models.Model):
     price = models.DecimalField(
         verbose_name=_("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
-    currency = models.CharField(
-        verbose_name=_("currency"), max_length=3, default=settings.SHOP_CURRENCY, editable=False
-    )
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default=shop_currency, editable=False)
     stock = models.PositiveIntegerField(verbose_name=_("stock"), default=0)
     is_active = models.BooleanField(_("on sale"), default=True, db_index=True)
     is_featured = models.BooleanField(verbose_name=_("is featured"), default=False)

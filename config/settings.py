@@ -207,8 +207,8 @@ SEARCH_ADMIN_TIMEOUT = env.float("SEARCH_ADMIN_TIMEOUT", default=30.0)
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "shop:home"
-LOGOUT_REDIRECT_URL = "shop:home"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from shop import urls as shop_urls
 from shop.views import set_language
 
 api_v1 = [
@@ -18,8 +19,10 @@ api_v1 = [
 ]
 
 
-# The API and its documents never move: clients choose a language with Accept-Language.
+# The API, its documents and the answers for machines (health, metrics) never move: API clients
+# choose a language with Accept-Language.
 urlpatterns = [
+    path("", include("shop.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, so the CSP needs no inline script.
@@ -31,7 +34,7 @@ urlpatterns = [
 # their prefix (/ru/...). shop.i18n.middleware sends people to the language they chose.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    path("", include("shop.urls")),
+    path("", include(shop_urls.pages)),
     path("", include("reviews.urls")),  # before catalog: products/<id>/<slug>/ would swallow it
     path("", include("catalog.urls")),
     path("cart/", include("cart.urls")),

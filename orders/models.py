@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 from orders.status import OrderStatus
+from shop.currency import shop_currency
 
 
 class Order(models.Model):
@@ -21,7 +22,7 @@ class Order(models.Model):
         verbose_name=_("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
     )
     total = models.DecimalField(verbose_name=_("total"), max_digits=14, decimal_places=2, default=0)
-    currency = models.CharField(verbose_name=_("currency"), max_length=3, default=settings.SHOP_CURRENCY)
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default=shop_currency)
     shipping_name = models.CharField(verbose_name=_("shipping name"), max_length=200, blank=True)
     shipping_address = models.TextField(verbose_name=_("shipping address"), blank=True)
     # A client's retry of the same checkout carries the same key and gets the

@@ -32,15 +32,16 @@ def from_accept_language(header: str) -> str | None:
     return None
 
 
-def language_of(user) -> str:
-    """The language to write to `user` in: theirs if they chose or signed up in one, else the shop's."""
-    return supported(getattr(user, "language", "") or "") or settings.LANGUAGE_CODE
+def language_of(user, otherwise: str | None = None) -> str:
+    """The language to write to `user` in: theirs if they chose or signed up in one, else
+    `otherwise` (a supported language), else the shop's."""
+    return supported(getattr(user, "language", "") or "") or supported(otherwise) or settings.LANGUAGE_CODE
 
 
 @contextmanager
-def speaking_to(user):
-    """Render what is inside (a mail) in `user`'s language."""
-    with translation.override(language_of(user)):
+def speaking_to(user, otherwise: str | None = None):
+    """Render what is inside (a mail) in `user`'s language (see language_of)."""
+    with translation.override(language_of(user, otherwise)):
         yield
 
 

@@ -7,12 +7,14 @@
   cookie, the language kept on their account, or else their browser's Accept-Language) is
   redirected to the same page under that language's prefix: GET and HEAD only, before any view
   runs, so nothing is recorded twice.
+- The shop's own language also answers under its prefix (`/en/products/` when English is the
+  shop's language): a permanent redirect to the address without it, so such links work too.
 - The API (/api/...) never moves: it answers in the language of Accept-Language, and says which
   in Content-Language, like every other answer.
 """
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import is_valid_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -44,6 +46,10 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         path = request.path_info
+        own_prefix = f"/{settings.LANGUAGE_CODE}/"
+        if path.startswith(own_prefix) and request.method in ("GET", "HEAD"):
+            # One leading slash: `/en//evil.example` must not become a link to another site.
+            return self._without_own_prefix(request, "/" + path[len(own_prefix) :].lstrip("/"))
         redirect = None
         language = i18n.language_of_request(request)
         if not is_api(path) and language == settings.LANGUAGE_CODE and not path.startswith(NOT_PAGES):
@@ -57,6 +63,13 @@ class LanguageMiddleware:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+    @staticmethod
+    def _without_own_prefix(request, path: str) -> HttpResponsePermanentRedirect:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(
+            f"{request.META.get('SCRIPT_NAME', '')}{path}" + (f"?{query}" if query else "")
+        )
 
     @staticmethod
     def _redirect_to_preferred(request, path: str) -> HttpResponseRedirect | None:
