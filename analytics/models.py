@@ -12,9 +12,9 @@ class PipelineRun(models.Model):
         MIGRATION = "migration", _("historical migration → aggregation → quality check")
 
     class Status(models.TextChoices):
-        RUNNING = "running"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped (another run was in progress)")
 
     kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
@@ -32,7 +32,7 @@ class PipelineRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
 
     @property
     def duration_seconds(self) -> float | None:

@@ -6,6 +6,7 @@ checks, and makes merging on login a move of rows.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
@@ -28,7 +29,9 @@ class Cart(models.Model):
         verbose_name_plural = _("carts")
 
     def __str__(self) -> str:
-        return f"Cart of {self.user}" if self.user_id else f"Guest cart {self.pk}"
+        if self.user_id:
+            return gettext("Cart of %(user)s") % {"user": self.user}
+        return gettext("Guest cart %(id)s") % {"id": self.pk}
 
 
 class CartItem(models.Model):

@@ -7,6 +7,7 @@ edits to the catalogue never rewrite history.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
@@ -47,7 +48,7 @@ class Order(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Order #{self.pk}"
+        return gettext("Order #%(id)s") % {"id": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", args=[self.pk])

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
@@ -32,4 +33,8 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rating}★ on {self.product} by {self.author}"
+        return gettext("%(rating)s★ on %(product)s by %(author)s") % {
+            "rating": self.rating,
+            "product": self.product,
+            "author": self.author,
+        }

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='jobrun',
             name='status',
-            field=models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('skipped', 'skipped (another run was in progress)')], default='running', max_length=16, verbose_name='status'),
+            field=models.CharField(choices=[('running', 'running'), ('succeeded', 'succeeded'), ('failed', 'failed'), ('skipped', 'skipped (another run was in progress)')], default='running', max_length=16, verbose_name='status'),
         ),
         migrations.AlterField(
             model_name='pipelinelock',
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='pipelinerun',
             name='status',
-            field=models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed'), ('skipped', 'skipped (another run was in progress)')], db_index=True, default='running', max_length=16, verbose_name='status'),
+            field=models.CharField(choices=[('running', 'running'), ('succeeded', 'succeeded'), ('failed', 'failed'), ('skipped', 'skipped (another run was in progress)')], db_index=True, default='running', max_length=16, verbose_name='status'),
         ),
         migrations.AlterField(
             model_name='pipelinerun',

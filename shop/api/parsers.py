@@ -1,5 +1,6 @@
 """A JSON parser that turns every malformed body into a 400, deep nesting included."""
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -9,4 +10,4 @@ class SafeJSONParser(JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise ParseError("The JSON body is nested too deeply.") from exc
+            raise ParseError(_("The JSON body is nested too deeply.")) from exc

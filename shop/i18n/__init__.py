@@ -5,6 +5,7 @@ The shop speaks every language in settings.LANGUAGES. A page's language is in it
 request's Accept-Language; a mail's is its recipient's, kept on the account.
 """
 
+import os
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -51,3 +52,20 @@ def language_of_request(request) -> str:
     if request.path_info.startswith("/api/"):
         return from_accept_language(request.headers.get("Accept-Language", "")) or settings.LANGUAGE_CODE
     return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
+def operator_language(environ=os.environ) -> str:
+    """The language of the person at the terminal, for the management commands' output: the
+    locale variables in gettext's order (LANGUAGE, LC_ALL, LC_MESSAGES, LANG; `ru_RU.UTF-8`,
+    `ru:en`), else the shop's own language. The C and POSIX locales state no preference."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        codes = [code.split(".")[0].split("@")[0] for code in value.split(":")]
+        codes = [code for code in codes if code and code not in ("C", "POSIX")]
+        for code in codes:
+            found = supported(code.replace("_", "-"))
+            if found:
+                return found
+        if codes:
+            break
+    return settings.LANGUAGE_CODE

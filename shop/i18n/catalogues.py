@@ -38,11 +38,37 @@ def compile_all(*, force: bool = False) -> list[Path]:
     return written
 
 
-# `manage.py makemessages` as the catalogue is kept: every language, no file positions (they churn
-# with every edit), none of the code that speaks to no one (tests, benchmarks, Spark jobs).
+def unfinished() -> dict[Path, list[str]]:
+    """Each catalogue's entries that gettext would not use: untranslated, or fuzzy."""
+    left = {}
+    for po in po_files():
+        with po.open("rb") as source:
+            catalog = read_po(source)
+        left[po] = [
+            ("fuzzy: " if message.fuzzy else "") + (message.id if isinstance(message.id, str) else message.id[0])
+            for message in catalog
+            if message.id
+            and (message.fuzzy or not all(message.string if isinstance(message.string, tuple) else [message.string]))
+        ]
+    return left
+
+
+# `manage.py makemessages` as the catalogue is kept (`manage.py update_catalogue` runs it): every
+# language, no file positions and no line wrapping (both churn with every edit), none of the code
+# that speaks to no one (tests, benchmarks, generated clients).
 MAKEMESSAGES_OPTIONS = {
     "all": True,
     "no_obsolete": True,
     "no_location": True,
-    "ignore_patterns": [".venv/*", "bench/*", "spark_jobs/*", "*/tests/*", "staticfiles/*", "conftest.py", "media/*"],
+    "no_wrap": True,
+    "ignore_patterns": [
+        ".venv/*",
+        "bench/*",
+        "clients/*",
+        "*/tests/*",
+        "staticfiles/*",
+        "conftest.py",
+        "media/*",
+        "node_modules/*",
+    ],
 }

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from accounts.models import Role, User
@@ -79,22 +80,28 @@ REVIEW_TEXTS = [
 
 
 class Command(BaseCommand):
-    help = "Load demo data (idempotent) and print the demo logins."
+    help = gettext_lazy("Load demo data (idempotent) and print the demo logins.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--products", type=int, default=200, help="products in the catalogue (default 200)")
-        parser.add_argument("--buyers", type=int, default=12, help="demo buyers (default 12)")
-        parser.add_argument("--orders", type=int, default=40, help="demo orders (default 40)")
-        parser.add_argument("--reviews", type=int, default=120, help="demo reviews (default 120)")
-        parser.add_argument("--seed", type=int, default=42, help="random seed, for repeatable data")
         parser.add_argument(
-            "--no-pictures", action="store_true", help="leave products without pictures (large benchmark catalogues)"
+            "--products", type=int, default=200, help=gettext_lazy("products in the catalogue (default 200)")
+        )
+        parser.add_argument("--buyers", type=int, default=12, help=gettext_lazy("demo buyers (default 12)"))
+        parser.add_argument("--orders", type=int, default=40, help=gettext_lazy("demo orders (default 40)"))
+        parser.add_argument("--reviews", type=int, default=120, help=gettext_lazy("demo reviews (default 120)"))
+        parser.add_argument("--seed", type=int, default=42, help=gettext_lazy("random seed, for repeatable data"))
+        parser.add_argument(
+            "--no-pictures",
+            action="store_true",
+            help=gettext_lazy("leave products without pictures (large benchmark catalogues)"),
         )
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             default=settings.LANGUAGE_CODE,
-            help="the language of the demo shop's products, shops, categories and reviews (default: LANGUAGE_CODE)",
+            help=gettext_lazy(
+                "the language of the demo shop's products, shops, categories and reviews (default: LANGUAGE_CODE)"
+            ),
         )
 
     def handle(self, *args, **options):
