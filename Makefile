@@ -4,6 +4,7 @@
 #   make run LANG=ru  a Russian shop: Russian pages and demo data, prices in roubles
 #   make test         start the real services the tests need, then run every test
 #   make stack        start the real local services and write .env.stack
+#   make cluster      start the cluster topology (scripts/stack cluster up) and write .env.cluster
 #   make bench        run the benchmarks and print their figures
 #   make lint         ruff check and format check
 #   make audit        pip-audit of the pinned requirements against PyPI's advisory data
@@ -31,7 +32,7 @@ endif
 endif
 SEED_LANGUAGE = $(if $(LANGUAGE_CODE),--language $(LANGUAGE_CODE),)
 
-.PHONY: run test stack bench lint format clean audit schema
+.PHONY: run test stack cluster bench lint format clean audit schema
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -75,15 +76,31 @@ test: $(VENV)/.dev-installed lint
 	clients/sdk setup
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
 	$(PY) manage.py compile_translations >/dev/null && \
-	$(PY) -m pytest -m "not drill" $(PYTEST_ARGS) && \
+	$(PY) -m pytest -m "not drill and not cluster" $(PYTEST_ARGS) && \
 	$(PY) -m pytest -m drill -n 0 $(PYTEST_ARGS)
+	@# the cluster topology, then the tests and drills that need it (one at a time: they stop its nodes)
+	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; started=$$(date +%s); \
+	scripts/stack cluster up && echo "[cluster] up in $$(( $$(date +%s) - started )) s" && \
+	$(PY) -m pytest -m cluster -n 0 $(PYTEST_ARGS); status=$$?; \
+	echo "[cluster] start and tests took $$(( $$(date +%s) - started )) s"; \
+	scripts/stack cluster down; exit $$status
 
 stack:
 	scripts/stack up
 
+# Every engine as a cluster on this machine, on ports of its own (README "Scale out"): migrates the
+# shop's database and makes the warehouse's replicated tables. `scripts/stack cluster down` stops it.
+cluster: $(VENV)/.dev-installed
+	scripts/stack up postgres
+	scripts/stack cluster up
+	@set -a; . ./.env.stack; . ./.env.cluster; set +a; \
+	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py analytics_schema && \
+	echo "Cluster up: the site through HAProxy at $$CLUSTER_WEB_URL, settings in .env.cluster"
+
 bench: $(VENV)/.dev-installed
 	scripts/stack up postgres search kafka clickhouse
 	scripts/stack spark
+	@if [ -z "$$BENCH_ONLY" ] || [ "$$BENCH_ONLY" = cluster ]; then scripts/stack cluster up; fi
 	@set -a; . ./.env.stack; set +a; set -o pipefail; $(PY) -m bench.run | tee bench-results.md
 	@# the longer schemathesis run (make test runs FUZZ_EXAMPLES=4 per operation and role)
 	@set -a; . ./.env.stack; set +a; FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-50} $(PY) -m pytest -m fuzz -q

@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import contextlib
 import os
 
 import pytest
@@ -217,3 +218,56 @@ def spark(settings):
     settings.SPARK_JDBC_PARTITIONS = 2
     jdbc_jars()  # fails with the command that fetches them, rather than deep inside a job
     return settings
+
+
+@pytest.fixture(scope="session")
+def cluster_topology() -> dict[str, str]:
+    """The settings of the cluster topology (`make cluster`), which `make test` starts for `-m cluster`."""
+    from shop.testing import cluster_settings
+
+    found = cluster_settings()
+    if not found.get("CLICKHOUSE_CLUSTER"):
+        pytest.skip("the cluster topology is not up: `make cluster` starts it (make test does, for -m cluster)")
+    return found
+
+
+@pytest.fixture
+def cluster_warehouse(settings, cluster_topology):
+    """A fresh database on the replicated, sharded ClickHouse: Replicated tables on its four nodes,
+    Distributed tables over them."""
+    import uuid
+
+    from analytics import schema
+    from analytics.warehouse import warehouse as current
+
+    database = f"test_{uuid.uuid4().hex[:12]}"
+    base, _, query = cluster_topology["CLICKHOUSE_URL"].partition("?")
+    settings.CLICKHOUSE_URL = f"{base.rsplit('/', 1)[0]}/{database}?{query}"
+    settings.CLICKHOUSE_CLUSTER = cluster_topology["CLICKHOUSE_CLUSTER"]
+    schema.migrate()
+    store, nodes = current(), schema.cluster_nodes()
+    yield store
+    for node in nodes:
+        with contextlib.suppress(Exception):  # a node a drill left stopped keeps its copy; the name is unique
+            node.execute(f"DROP DATABASE IF EXISTS {database}")
+
+
+@pytest.fixture
+def cluster_kafka_topic(settings, cluster_topology):
+    """A topic of this test's own on the three-broker Kafka: KAFKA_PARTITIONS partitions, three
+    copies each, two in sync for an acknowledged write; and a consumer group of its own."""
+    import uuid
+
+    from confluent_kafka.admin import AdminClient
+
+    from shop import kafka
+
+    settings.KAFKA_BOOTSTRAP_SERVERS = cluster_topology["KAFKA_BOOTSTRAP_SERVERS"]
+    settings.KAFKA_PARTITIONS = int(cluster_topology["KAFKA_PARTITIONS"])
+    settings.KAFKA_REPLICATION_FACTOR = int(cluster_topology["KAFKA_REPLICATION_FACTOR"])
+    settings.KAFKA_MIN_INSYNC_REPLICAS = int(cluster_topology["KAFKA_MIN_INSYNC_REPLICAS"])
+    settings.KAFKA_EVENTS_TOPIC = f"drill-events-{uuid.uuid4().hex[:12]}"
+    settings.EVENTS_CONSUMER_GROUP = f"drill-{uuid.uuid4().hex[:12]}"
+    kafka.ensure_topic()
+    yield settings.KAFKA_EVENTS_TOPIC
+    AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS}).delete_topics([settings.KAFKA_EVENTS_TOPIC])

@@ -5,40 +5,64 @@ clickhouse-driver over the native protocol. Empty: chdb, the ClickHouse engine
 embedded in this process, keeps its data under CHDB_PATH, so `make run` has a
 real warehouse on a bare machine. The SQL we write must run on both, including
 the old ClickHouse 18.16 that Debian ships (no window functions, no DateTime64).
+
+A replicated, sharded cluster: CLICKHOUSE_CLUSTER names it (a `remote_servers`
+entry), and CLICKHOUSE_URL lists its other nodes in `?alt_hosts=host:port,...`, which
+the driver tries when the first does not answer. analytics.schema then makes each
+table a Replicated*MergeTree on every node with a Distributed table of the same
+name over them, so reads and writes here name the same tables either way.
 """
 
 import json
 from datetime import datetime
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+
+# On a cluster: an insert returns once every shard has its rows (the next read sees them);
+# a subquery over a distributed table runs once and goes to every shard (GLOBAL IN/JOIN);
+# reads and writes prefer each shard's first replica while it answers, so a check that
+# follows a write reads the replica that took it.
+CLUSTER_SETTINGS = {
+    "insert_distributed_sync": 1,
+    "distributed_product_mode": "global",
+    "load_balancing": "in_order",
+}
+
+
+def connection_options(url: str, *, database: bool = True) -> dict:
+    """clickhouse-driver's Client arguments for CLICKHOUSE_URL, with its failover hosts."""
+    parts = urlsplit(url)
+    options = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 9000,
+        "user": parts.username or "default",
+        "password": parts.password or "",
+    }
+    alt_hosts = parse_qs(parts.query).get("alt_hosts")
+    if alt_hosts:
+        options["alt_hosts"] = alt_hosts[0]
+    if database:
+        options["database"] = database_of(url)
+    if settings.CLICKHOUSE_CLUSTER:
+        options["settings"] = dict(CLUSTER_SETTINGS)
+    return options
+
+
+def database_of(url: str) -> str:
+    return urlsplit(url).path.lstrip("/") or "default"
 
 
 class ServerWarehouse:
     def __init__(self, url: str):
         from clickhouse_driver import Client
 
-        parts = urlsplit(url)
-        self.database = parts.path.lstrip("/") or "default"
-        self._server = Client(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 9000,
-            user=parts.username or "default",
-            password=parts.password or "",
-            connect_timeout=5,
-            send_receive_timeout=60,
-        )
+        self.url = url
+        self.database = database_of(url)
+        self._server = Client(**connection_options(url, database=False), connect_timeout=5, send_receive_timeout=60)
         self._server.execute(f"CREATE DATABASE IF NOT EXISTS {self.database}")
-        self._client = Client(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 9000,
-            user=parts.username or "default",
-            password=parts.password or "",
-            database=self.database,
-            connect_timeout=5,
-            send_receive_timeout=60,
-        )
+        self._client = Client(**connection_options(url), connect_timeout=5, send_receive_timeout=60)
 
     def execute(self, sql: str) -> None:
         self._client.execute(sql)
@@ -107,10 +131,12 @@ def _json_value(value) -> str:
 
 
 @cache
-def _warehouse_for(url: str, path: str, database: str):
+def _warehouse_for(url: str, path: str, database: str, cluster: str):
     return ServerWarehouse(url) if url else EmbeddedWarehouse(path, database)
 
 
 def warehouse():
     """The configured warehouse (one per process and setting)."""
-    return _warehouse_for(settings.CLICKHOUSE_URL, str(settings.CHDB_PATH), settings.CHDB_DATABASE)
+    return _warehouse_for(
+        settings.CLICKHOUSE_URL, str(settings.CHDB_PATH), settings.CHDB_DATABASE, settings.CLICKHOUSE_CLUSTER
+    )

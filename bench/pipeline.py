@@ -22,6 +22,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from bench.common import ROOT, ensure_database, environment, log, manage
+from shop.testing import generate_orders
 
 LINES = int(os.environ.get("BENCH_ORDER_LINES", "1000000"))
 RAW_EVENTS = int(os.environ.get("BENCH_RAW_EVENTS", "10000000"))
@@ -39,7 +40,7 @@ def run() -> None:
     _reset(shop, env)
     manage(env, "analytics_schema")
     log(f"pipeline: generating {LINES:,} order lines")
-    _generate_orders(shop, LINES)
+    generate_orders(shop, LINES)
 
     figures: list[tuple[str, str, str]] = []
     floor = _floor(env)
@@ -110,44 +111,6 @@ def _reset(shop, env: dict) -> None:
             "TRUNCATE orders_orderline, orders_orderstatuschange, orders_order, shop_outboxevent, "
             "analytics_jobrun, analytics_watermark, analytics_pipelinelock, analytics_pipelinerun CASCADE"
         )
-    shop.commit()
-
-
-def _generate_orders(shop, lines: int) -> None:
-    """Four lines per order, over the last year, a quarter of the orders still placed."""
-    orders = lines // 4
-    with shop.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE bench_buyers AS "
-            "SELECT (row_number() OVER (ORDER BY id)) - 1 AS k, id FROM accounts_user WHERE role = 'buyer'"
-        )
-        cursor.execute(
-            "CREATE TEMP TABLE bench_products AS SELECT (row_number() OVER (ORDER BY id)) - 1 AS k, id, seller_id, "
-            "title, price FROM catalog_product"
-        )
-        cursor.execute("SELECT (SELECT count(*) FROM bench_buyers), (SELECT count(*) FROM bench_products)")
-        buyers, products = cursor.fetchone()
-        cursor.execute(
-            "INSERT INTO orders_order (id, status, total, currency, shipping_name, shipping_address, created_at, "
-            "updated_at, buyer_id) SELECT n, (ARRAY['placed','paid','shipped','delivered'])[1 + n %% 4], 0, 'USD', "
-            "'Bench', '1 Bench Street', now() - (n %% 365) * interval '1 day' - (n %% 1440) * interval '1 minute', "
-            "now() - interval '1 hour', b.id FROM generate_series(1, %s) AS n JOIN bench_buyers b ON b.k = n %% %s",
-            [orders, buyers],
-        )
-        cursor.execute(
-            "INSERT INTO orders_orderline "
-            "(id, title, unit_price, quantity, line_total, order_id, product_id, seller_id) "
-            "SELECT n, p.title, p.price, 1 + n %% 3, p.price * (1 + n %% 3), 1 + (n - 1) / 4, p.id, p.seller_id "
-            "FROM generate_series(1, %s) AS n JOIN bench_products p ON p.k = n %% %s",
-            [orders * 4, products],
-        )
-        cursor.execute(
-            "UPDATE orders_order o SET total = s.total FROM (SELECT order_id, sum(line_total) AS total "
-            "FROM orders_orderline GROUP BY order_id) s WHERE s.order_id = o.id"
-        )
-        for table in ("orders_order", "orders_orderline"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        cursor.execute("ANALYZE orders_order; ANALYZE orders_orderline")
     shop.commit()
 
 
@@ -229,8 +192,8 @@ def _job(shop, name: str) -> dict:
     return {"seconds": float(seconds), "rows": sum((rows or {}).values())}
 
 
-def _events(env: dict, shop) -> list[tuple[str, str, str]]:
-    log(f"pipeline: relay and consumer, {RELAY_EVENTS:,} events")
+def fill_outbox(shop, count: int) -> None:
+    """`count` product views in the outbox, over the last 30 days, from 500 shoppers."""
     with shop.cursor() as cursor:
         cursor.execute(
             "INSERT INTO shop_outboxevent "
@@ -238,9 +201,14 @@ def _events(env: dict, shop) -> list[tuple[str, str, str]]:
             "SELECT gen_random_uuid(), 'product_viewed', 1, now() - (n %% 30) * interval '1 day', 1 + n %% 500, '', "
             "jsonb_build_object('product_id', 1 + n %% 1000, 'seller_id', 1, 'category_id', 1), 0 "
             "FROM generate_series(1, %s) AS n",
-            [RELAY_EVENTS],
+            [count],
         )
     shop.commit()
+
+
+def _events(env: dict, shop) -> list[tuple[str, str, str]]:
+    log(f"pipeline: relay and consumer, {RELAY_EVENTS:,} events")
+    fill_outbox(shop, RELAY_EVENTS)
     relay = _timed(lambda: manage(env, "relay_events", "--batch-size", "5000"))
     consume = _timed(lambda: manage(env, "consume_events", "--idle", "3"))
     consume -= 3  # the quiet seconds it waits before stopping

@@ -1,11 +1,11 @@
 """`make bench`: every benchmark, each printing a Markdown table for docs/benchmarks.md.
 
-BENCH_ONLY=catalogue, search, pipeline or load runs one of them.
+BENCH_ONLY=catalogue, search, pipeline, load or cluster runs one of them.
 """
 
 import os
 
-from bench import catalogue, load, pipeline, search
+from bench import catalogue, cluster, load, pipeline, search
 
 
 def main() -> None:
@@ -18,6 +18,8 @@ def main() -> None:
         pipeline.run()
     if only in ("", "load"):
         load.run()
+    if only in ("", "cluster"):
+        cluster.run()
 
 
 if __name__ == "__main__":

@@ -167,19 +167,34 @@ CELERY_BEAT_SCHEDULE = {
 # Empty KAFKA_BOOTSTRAP_SERVERS: events stay in the outbox table.
 KAFKA_BOOTSTRAP_SERVERS = env.str("KAFKA_BOOTSTRAP_SERVERS", default="")
 KAFKA_EVENTS_TOPIC = env.str("KAFKA_EVENTS_TOPIC", default="bazaar.events")
+# Partitions of the events topic: the most consumers one group can spread over (scale-out).
+KAFKA_PARTITIONS = env.int("KAFKA_PARTITIONS", default=6)
+# On a cluster: 3 copies of each partition, and a write is acknowledged (acks=all) only once
+# KAFKA_MIN_INSYNC_REPLICAS of them have it, so losing one broker loses no acknowledged event.
 KAFKA_REPLICATION_FACTOR = env.int("KAFKA_REPLICATION_FACTOR", default=1)
+KAFKA_MIN_INSYNC_REPLICAS = env.int("KAFKA_MIN_INSYNC_REPLICAS", default=1)
 KAFKA_DELIVERY_TIMEOUT_MS = env.int("KAFKA_DELIVERY_TIMEOUT_MS", default=10000)
 
 # --- Analytics warehouse -------------------------------------------------------------------
 # Empty CLICKHOUSE_URL: the embedded engine (chdb) keeps the warehouse under CHDB_PATH.
 CLICKHOUSE_URL = env.str("CLICKHOUSE_URL", default="")
+# A replicated, sharded ClickHouse: the cluster's name in its remote_servers (analytics.schema
+# then makes Replicated*MergeTree tables on every node and Distributed tables over them).
+CLICKHOUSE_CLUSTER = env.str("CLICKHOUSE_CLUSTER", default="")
 CHDB_PATH = Path(env.str("CHDB_PATH", default=str(BASE_DIR / ".data" / "chdb")))
 CHDB_DATABASE = env.str("CHDB_DATABASE", default="bazaar")
 EVENTS_CONSUMER_GROUP = env.str("EVENTS_CONSUMER_GROUP", default="bazaar-warehouse")
 
 # --- Spark (spark_jobs/) ------------------------------------------------------------------
 # Empty SPARK_MASTER: Spark runs inside the process that starts a job, on every core.
-SPARK_MASTER = env.str("SPARK_MASTER", default="") or "local[*]"
+# On a standalone cluster (spark://host:7077) the executors import the project's modules from
+# BASE_DIR (the app's image on every worker). spark-submit's --master counts when this is empty.
+SPARK_MASTER = env.str("SPARK_MASTER", default="")
+SPARK_EXECUTOR_MEMORY = env.str("SPARK_EXECUTOR_MEMORY", default="768m")
+# The address executors reach the driver at (empty: Spark's guess, the host name).
+SPARK_DRIVER_HOST = env.str("SPARK_DRIVER_HOST", default="")
+# 0: no driver UI. A port: the UI and its REST API (/api/v1/applications/...) while a job runs.
+SPARK_UI_PORT = env.int("SPARK_UI_PORT", default=0)
 # The JDBC drivers the jobs read the shop's database with (`scripts/stack spark` fetches them).
 SPARK_JARS_DIR = Path(env.str("SPARK_JARS_DIR", default=str(BASE_DIR / ".stack" / "java" / "spark" / "lib")))
 SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="1g")
@@ -197,7 +212,10 @@ ANALYTICS_LOCK_SECONDS = env.int("ANALYTICS_LOCK_SECONDS", default=3 * 3600)
 
 # --- Search -------------------------------------------------------------------------------
 # Empty SEARCH_URL: search answers from the database (PostgreSQL full-text, or simple matching).
+# Several nodes: their URLs separated by commas; a search that cannot reach one tries the next.
 SEARCH_URL = env.str("SEARCH_URL", default="")
+# Copies of each index's shard on other nodes (0 on one node; 1 on a cluster of two or more).
+SEARCH_REPLICAS = env.int("SEARCH_REPLICAS", default=0)
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="bazaar")
 SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=2.0)
 # How long the public catalogue lists share their total (shop.pagination.SharedCountPaginator); 0: count every time.

@@ -26,15 +26,22 @@ def producer():
     return Producer(producer_config())
 
 
-def ensure_topic(topic: str | None = None, partitions: int = 3) -> None:
-    """Create the events topic if it is missing (replication factor 1 here; more on a cluster)."""
+def ensure_topic(topic: str | None = None, partitions: int | None = None) -> None:
+    """Create the events topic if it is missing: KAFKA_PARTITIONS partitions, each on
+    KAFKA_REPLICATION_FACTOR brokers, writes acknowledged by KAFKA_MIN_INSYNC_REPLICAS of them."""
     from confluent_kafka.admin import AdminClient, NewTopic
 
     topic = topic or settings.KAFKA_EVENTS_TOPIC
     admin = AdminClient({"bootstrap.servers": settings.KAFKA_BOOTSTRAP_SERVERS})
     if topic in admin.list_topics(timeout=10).topics:
         return
-    futures = admin.create_topics([NewTopic(topic, partitions, settings.KAFKA_REPLICATION_FACTOR)])
+    new = NewTopic(
+        topic,
+        partitions or settings.KAFKA_PARTITIONS,
+        settings.KAFKA_REPLICATION_FACTOR,
+        config={"min.insync.replicas": str(settings.KAFKA_MIN_INSYNC_REPLICAS)},
+    )
+    futures = admin.create_topics([new])
     for future in futures.values():
         try:
             future.result(15)

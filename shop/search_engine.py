@@ -17,7 +17,17 @@ def is_configured() -> bool:
 
 @cache
 def _client_for(url: str, timeout: float) -> OpenSearch:
-    return OpenSearch(hosts=[url], timeout=timeout, max_retries=0, retry_on_timeout=False, http_compress=False)
+    """One node, or several (`http://a:9200,http://b:9200`): a request that cannot connect to one
+    node goes to the next at once (never after a timeout), and a dead node rests for a minute."""
+    hosts = [host.strip() for host in url.split(",") if host.strip()]
+    return OpenSearch(
+        hosts=hosts,
+        timeout=timeout,
+        max_retries=len(hosts) - 1,
+        retry_on_timeout=False,
+        http_compress=False,
+        dead_timeout=60,
+    )
 
 
 def client() -> OpenSearch:

@@ -100,6 +100,45 @@ def gunicorn(
             raise AssertionError("Answers of the server broke the OpenAPI schema:\n" + report.read_text())
 
 
+class Process:
+    """A `manage.py` command running in the background (a relay, a consumer), its output in a file."""
+
+    def __init__(self, env: dict, *arguments: str):
+        self.arguments = arguments
+        self.output = tempfile.NamedTemporaryFile(prefix="bazaar-", suffix=".log")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+            [sys.executable, str(ROOT / "manage.py"), *arguments],
+            env={**env, "PYTHONUNBUFFERED": "1"},  # its lines reach the file before a kill
+            cwd=ROOT,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies mid-work, as on a crash."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+    def stop(self) -> str:
+        """Stop it (if still running) and return what it wrote (again on later calls)."""
+        if self.output.closed:
+            return self.text
+        if self.alive:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.output.seek(0)
+        self.text = self.output.read().decode(errors="replace")
+        self.output.close()
+        return self.text
+
+
 def database_url_of_tests() -> str:
     """The test database as a DATABASE_URL, for a server the test starts (PostgreSQL only:
     an SQLite test database lives in the test's memory)."""
@@ -121,6 +160,28 @@ def stack(*arguments: str) -> None:
     )
 
 
+def cluster(*arguments: str, env: dict | None = None, timeout: float = 600) -> None:
+    """Run `scripts/stack cluster ...`: the cluster drills stop and start only the cluster's own nodes."""
+    done = subprocess.run(  # noqa: S603 (our own script and arguments)
+        [str(ROOT / "scripts" / "stack"), "cluster", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    if done.returncode:
+        raise RuntimeError(f"scripts/stack cluster {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
+
+
+def cluster_settings() -> dict[str, str]:
+    """The settings `scripts/stack cluster up` wrote to .env.cluster (empty when it has not run)."""
+    path = ROOT / ".env.cluster"
+    if not path.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
 def port_answers(port: int) -> bool:
     """Something accepts connections on this loopback port."""
     with socket.socket() as sock:
@@ -135,6 +196,52 @@ def server_environment(**overrides: str) -> dict:
     env.update(DATABASE_URL=database_url_of_tests(), DJANGO_SETTINGS_MODULE="config.settings")
     env.update(overrides)
     return env
+
+
+def generate_orders(connection, lines: int) -> None:
+    """Orders of four lines each over the last year, a quarter of them still placed, straight into
+    PostgreSQL (benchmarks and drills need more than factories make in good time). Needs buyers
+    and products; `connection` is a psycopg or Django connection to the shop's database."""
+    orders = lines // 4
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bulk_buyers; DROP TABLE IF EXISTS bulk_products")
+        cursor.execute(
+            "CREATE TEMP TABLE bulk_buyers AS "
+            "SELECT (row_number() OVER (ORDER BY id)) - 1 AS k, id FROM accounts_user WHERE role = 'buyer'"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE bulk_products AS SELECT (row_number() OVER (ORDER BY id)) - 1 AS k, id, seller_id, "
+            "title, price FROM catalog_product"
+        )
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM bulk_buyers), (SELECT count(*) FROM bulk_products), "
+            "(SELECT COALESCE(max(id), 0) FROM orders_order), (SELECT COALESCE(max(id), 0) FROM orders_orderline)"
+        )
+        buyers, products, first_order, first_line = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO orders_order (id, status, total, currency, shipping_name, shipping_address, created_at, "
+            "updated_at, buyer_id) SELECT %s + n, (ARRAY['placed','paid','shipped','delivered'])[1 + n %% 4], 0, "
+            "'USD', 'Bench', '1 Bench Street', now() - (n %% 365) * interval '1 day' - (n %% 1440) * interval "
+            "'1 minute', now() - interval '1 hour', b.id FROM generate_series(1, %s) AS n "
+            "JOIN bulk_buyers b ON b.k = n %% %s",
+            [first_order, orders, buyers],
+        )
+        cursor.execute(
+            "INSERT INTO orders_orderline "
+            "(id, title, unit_price, quantity, line_total, order_id, product_id, seller_id) "
+            "SELECT %s + n, p.title, p.price, 1 + n %% 3, p.price * (1 + n %% 3), %s + 1 + (n - 1) / 4, p.id, "
+            "p.seller_id FROM generate_series(1, %s) AS n JOIN bulk_products p ON p.k = n %% %s",
+            [first_line, first_order, orders * 4, products],
+        )
+        cursor.execute(
+            "UPDATE orders_order o SET total = s.total FROM (SELECT order_id, sum(line_total) AS total "
+            "FROM orders_orderline WHERE order_id > %s GROUP BY order_id) s WHERE s.order_id = o.id",
+            [first_order],
+        )
+        for table in ("orders_order", "orders_orderline"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
+        cursor.execute("ANALYZE orders_order; ANALYZE orders_orderline")
+    connection.commit()
 
 
 class Mailpit:

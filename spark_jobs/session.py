@@ -40,6 +40,34 @@ def submitted_by_spark_submit() -> bool:
     return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
+def master() -> str:
+    """Where the jobs run: under spark-submit, the master it was given; else SPARK_MASTER, else local[*]."""
+    if submitted_by_spark_submit():
+        from pyspark import SparkConf, SparkContext
+
+        SparkContext._ensure_initialized()  # spark-submit's JVM, whose conf holds its --master
+        return SparkConf().get("spark.master", None) or "local[*]"
+    return settings.SPARK_MASTER or "local[*]"
+
+
+def cluster_options(master_url: str) -> dict[str, str]:
+    """What executors on a standalone cluster need besides the project on their Python path: their
+    memory and, when set, the address they reach the driver at; and the driver's status UI (its REST
+    API lists each executor's tasks) when SPARK_UI_PORT names a port."""
+    if not master_url.startswith("spark://"):
+        return {"spark.ui.enabled": "false"}
+    options = {
+        "spark.executor.memory": settings.SPARK_EXECUTOR_MEMORY,
+        "spark.ui.enabled": "true" if settings.SPARK_UI_PORT else "false",
+    }
+    if settings.SPARK_UI_PORT:
+        options["spark.ui.port"] = str(settings.SPARK_UI_PORT)
+    if settings.SPARK_DRIVER_HOST:
+        options["spark.driver.host"] = settings.SPARK_DRIVER_HOST
+        options["spark.driver.bindAddress"] = settings.SPARK_DRIVER_HOST
+    return options
+
+
 def start_session(app_name: str = "bazaar-analytics"):
     """A session on SPARK_MASTER (local[*] by default), or on spark-submit's master.
 
@@ -56,13 +84,16 @@ def start_session(app_name: str = "bazaar-analytics"):
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     jars = ",".join(jdbc_jars())
+    master_url = master()
     builder = SparkSession.builder.appName(app_name)
     if not submitted_by_spark_submit():
         builder = (
-            builder.master(settings.SPARK_MASTER)
+            builder.master(master_url)
             .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
             .config("spark.driver.memory", settings.SPARK_DRIVER_MEMORY)
         )
+    for key, value in cluster_options(master_url).items():
+        builder = builder.config(key, value)
     session = (
         builder.config("spark.jars", jars)
         .config("spark.executorEnv.PYTHONPATH", str(settings.BASE_DIR))
@@ -72,7 +103,6 @@ def start_session(app_name: str = "bazaar-analytics"):
         .config("spark.sql.shuffle.partitions", str(settings.SPARK_SHUFFLE_PARTITIONS))
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.ui.enabled", "false")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")

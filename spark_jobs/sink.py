@@ -11,11 +11,10 @@ warehouse stores them; no time zone of any process can shift them.
 """
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from analytics.warehouse import warehouse
+from analytics.warehouse import connection_options, warehouse
 
 BATCH_ROWS = 50_000
 
@@ -37,20 +36,15 @@ def _write_from_executors(frame, table: str, times: list[str]) -> int:
     from pyspark.sql import functions as F
 
     insert = _partition_inserter(settings.CLICKHOUSE_URL, table, frame.columns, times)
+    # Named in Spark's status API (jobs, stages, tasks): where this table's rows were read and written.
+    frame.sparkSession.sparkContext.setJobDescription(f"write {table} from the executors")
     counted = frame.mapInArrow(insert, "rows long").agg(F.sum("rows").alias("rows")).collect()
     return int(counted[0]["rows"] or 0)
 
 
 def _partition_inserter(url: str, table: str, columns: list[str], times: list[str]):
     """A function for mapInArrow: runs on an executor, inserts its partition, yields the count."""
-    parts = urlsplit(url)
-    where = {
-        "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 9000,
-        "user": parts.username or "default",
-        "password": parts.password or "",
-        "database": parts.path.lstrip("/") or "default",
-    }
+    where = connection_options(url)
     statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES"
 
     def insert(batches):

@@ -22,6 +22,15 @@ _TEXT_AND_RAW = {"type": "text", "analyzer": "english", "fields": {"ru": _RUSSIA
 
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
 
+
+def index_settings() -> dict:
+    """A new index's settings: SEARCH_REPLICAS copies of its shard besides the primary (1 on a
+    two-node cluster, so either node answers every search alone)."""
+    from django.conf import settings
+
+    return {**SETTINGS, "number_of_replicas": settings.SEARCH_REPLICAS}
+
+
 MAPPINGS: dict[str, dict] = {
     Kind.PRODUCT: {
         "properties": {

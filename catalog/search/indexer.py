@@ -59,7 +59,7 @@ def physical_index(kind: str) -> str:
 
 def create_index(kind: str, name: str) -> None:
     search_engine.admin_client().indices.create(
-        index=name, body={"settings": documents.SETTINGS, "mappings": documents.MAPPINGS[kind]}
+        index=name, body={"settings": documents.index_settings(), "mappings": documents.MAPPINGS[kind]}
     )
 
 

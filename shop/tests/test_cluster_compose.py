@@ -1,0 +1,74 @@
+"""The cluster topology as containers: docker-compose.cluster.yml over docker-compose.yml.
+
+Validated by Debian's docker-compose 1.29 and HAProxy's own check (`scripts/stack tools`
+installs both); its services mirror what `make cluster` runs on one machine.
+"""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shop.tests import compose
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: `scripts/stack tools` installs it (make test runs it)")
+    return path
+
+
+def test_the_cluster_file_validates_over_the_base_file_and_mirrors_the_topology(tmp_path):
+    deployed = compose.checkout(tmp_path / "checkout")
+    compose.follow_readme_deploy_steps(deployed)  # the .env a user makes, word for word
+    services = compose.rendered(deployed, "docker-compose.yml", "docker-compose.cluster.yml")["services"]
+
+    assert {"zookeeper", "clickhouse", "clickhouse-2", "clickhouse-3", "clickhouse-4"} <= set(services)
+    shards = {name: services[name]["environment"]["CLICKHOUSE_SHARD"] for name in services if "clickhouse" in name}
+    assert sorted(shards.values()) == ["01", "01", "02", "02"]
+    voters = "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093"
+    for name, node in (("kafka", None), ("kafka-2", "2"), ("kafka-3", "3")):
+        environment = services[name]["environment"]
+        assert environment["KAFKA_CONTROLLER_QUORUM_VOTERS"] == voters
+        assert str(environment["KAFKA_MIN_INSYNC_REPLICAS"]) == "2"
+        if node:
+            assert str(environment["KAFKA_NODE_ID"]) == node
+    assert services["opensearch-2"]["environment"]["discovery.seed_hosts"] == "opensearch,opensearch-2"
+    assert services["spark-worker"]["scale"] == 2 and services["consumer"]["scale"] == 2
+    for name in ("web", "web-2", "worker", "relay", "consumer", "migrate"):
+        environment = services[name]["environment"]
+        assert environment["CLICKHOUSE_CLUSTER"] == "bazaar", name
+        assert environment["KAFKA_REPLICATION_FACTOR"] == "3", name
+        assert environment["SEARCH_URL"] == "http://opensearch:9200,http://opensearch-2:9200", name
+    web, web_2 = services["web"]["environment"], services["web-2"]["environment"]
+    assert web == web_2  # the second instance runs exactly as the first
+    assert web["CLICKHOUSE_URL"].endswith("?alt_hosts=clickhouse-2:9000,clickhouse-3:9000,clickhouse-4:9000")
+    assert services["haproxy"]["ports"][0]["published"] in (8008, "8008")
+
+
+def test_the_load_balancer_config_passes_haproxys_check_and_health_checks_readiness():
+    config = ROOT / "docker" / "haproxy" / "haproxy.cfg"
+    done = subprocess.run([_tool("haproxy"), "-c", "-f", str(config)], capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = config.read_text()
+    assert "option httpchk GET /health/ready" in text
+    assert "server web1 web:8000 check" in text and "server web2 web-2:8000 check" in text
+
+
+def test_each_scale_out_line_of_the_readme_names_tests_that_exist():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Scale out") : readme.index("## The back-office")]
+    rows = [line for line in section.splitlines() if line.startswith("| **")]
+    named = re.findall(r"`((?:\w+/)*test_\w+\.py)`", section)
+
+    assert len(rows) == 6
+    assert all("test_" in row for row in rows)  # every part names what proves it
+    for name in named:
+        matches = list(ROOT.glob(name)) + list(ROOT.glob(f"*/tests/{name}"))
+        assert matches, f"README names {name}, which does not exist"
