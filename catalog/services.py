@@ -4,6 +4,7 @@ import logging
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from catalog import selectors
 from catalog.images import prepare_image
-from catalog.models import Category, Product, ProductImage, SearchQueueEntry
+from catalog.models import Category, CategoryTranslation, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
 from shop.errors import Conflict, DomainError, Forbidden, StaleStock
@@ -347,23 +348,61 @@ def _check_category(category: Category) -> None:
         raise Conflict(_("There is already a category named “%(name)s” here.") % {"name": category.name}, field="name")
 
 
+def _replace_translations(category: Category, translations: list[dict]) -> None:
+    """Make `translations` ({language, name, description}) the category's whole set: languages
+    left out lose theirs, so the category falls back to its own name there."""
+    languages = [entry["language"] for entry in translations]
+    if len(set(languages)) != len(languages):
+        raise DomainError(_("Give each language once."), field="translations")
+    for entry in translations:
+        if entry["language"] == settings.LANGUAGE_CODE:
+            raise DomainError(
+                _(
+                    "%(language)s is the shop's own language: the category's name and description are in it. "
+                    "Give translations for the other languages."
+                )
+                % {"language": entry["language"]},
+                field="translations",
+            )
+        if not entry.get("name", "").strip():
+            raise DomainError(_("A translation needs a name."), field="translations")
+    category.translations.exclude(language__in=languages).delete()
+    for entry in translations:
+        CategoryTranslation.objects.update_or_create(
+            category=category,
+            language=entry["language"],
+            defaults={"name": entry["name"].strip(), "description": entry.get("description", "")},
+        )
+
+
 @transaction.atomic
 def create_category(
-    *, by, name: str, parent: Category | None = None, description: str = "", slug: str = ""
+    *,
+    by,
+    name: str,
+    parent: Category | None = None,
+    description: str = "",
+    slug: str = "",
+    translations: list[dict] | None = None,
 ) -> Category:
-    """A new category (staff only); its slug comes from its name unless one is given."""
+    """A new category (staff only); its slug comes from its name unless one is given. `translations`
+    name and describe it in the shop's other languages."""
     ensure_can_edit_categories(by)
     category = Category(name=name.strip(), parent=parent, description=description)
     _check_category(category)
     if slug and Category.objects.filter(slug=slug).exists():
         raise Conflict(_("The slug “%(slug)s” is taken.") % {"slug": slug}, field="slug")
     category.slug = slug or _unique_category_slug(f"{parent.name}-{name}" if parent else name)
-    return save_category(category)
+    save_category(category)  # its products' documents are refreshed after the commit, translations included
+    if translations:
+        _replace_translations(category, translations)
+    return category
 
 
 @transaction.atomic
 def update_category(category: Category, *, by, **changes) -> Category:
-    """Rename, move or describe a category (staff only); its products' search documents follow."""
+    """Rename, move or describe a category (staff only), in its own language or (`translations`,
+    the whole set) in the others; its products' search documents follow."""
     ensure_can_edit_categories(by)
     category = Category.objects.select_for_update().get(pk=category.pk)
     for field in ("name", "parent", "description", "slug"):
@@ -372,7 +411,10 @@ def update_category(category: Category, *, by, **changes) -> Category:
     _check_category(category)
     if "slug" in changes and Category.objects.filter(slug=category.slug).exclude(pk=category.pk).exists():
         raise Conflict(_("The slug “%(slug)s” is taken.") % {"slug": category.slug}, field="slug")
-    return save_category(category)
+    save_category(category)
+    if "translations" in changes:
+        _replace_translations(category, changes["translations"])
+    return category
 
 
 @transaction.atomic

@@ -41,7 +41,7 @@ class CategoryViewSet(ConditionalReads, viewsets.ModelViewSet):
     """The category tree. Anyone reads; staff create, change and delete (a category with products or
     sub-categories is not deleted: 409)."""
 
-    queryset = Category.objects.order_by("name")
+    queryset = Category.objects.prefetch_related("translations").order_by("name")
     serializer_class = CategorySerializer
     lookup_value_regex = ID_REGEX
     permission_classes = [ReadOnlyOrStaff]

@@ -53,6 +53,23 @@ def _first_message(errors) -> str:
     return str(errors)
 
 
+def _by_field(errors, path: str = "") -> dict[str, list[str]]:
+    """Errors as the `Error` schema spells them, one path per field → its messages: a nested
+    serializer's ({"translations": {0: {"name": [...]}}}) become "translations.0.name"."""
+    if isinstance(errors, dict):
+        found = {}
+        for key, value in errors.items():
+            found.update(_by_field(value, f"{path}.{key}" if path else str(key)))
+        return found
+    if isinstance(errors, list) and any(isinstance(value, (dict, list)) for value in errors):
+        found = {}
+        for index, value in enumerate(errors):
+            found.update(_by_field(value, f"{path}.{index}" if path else str(index)))
+        return found
+    messages = [str(value) for value in errors] if isinstance(errors, list) else [str(errors)]
+    return {path or "non_field_errors": messages} if messages else {}
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"detail": exc.message, "code": exc.code}
@@ -70,7 +87,7 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        errors = _by_field(response.data if isinstance(response.data, dict) else {"non_field_errors": response.data})
         response.data = {
             "detail": _first_message(errors) or _("The request is not valid."),
             "code": "invalid",
