@@ -16,31 +16,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from shop.i18n.catalogues import MAKEMESSAGES_OPTIONS
-
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.po"
-# Words that stay as they are in a Russian page: names, formats and commands.
-NOT_ENGLISH_HERE = {"bazaar", "api", "csv", "jpeg", "png", "webp", "clickhouse", "english", "idempotency", "key"}
-NOT_ENGLISH_HERE |= {"kafka", "spark", "jdbc", "chdb", "prometheus", "openapi", "json", "opensearch", "readme"}
-
-
-def _messages(path: Path) -> set:
-    with path.open("rb") as source:
-        return {
-            (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
-            for message in read_po(source)
-            if message.id
-        }
-
-
-def _english_words() -> set[str]:
-    """Every word of our own English strings (from the catalogue's msgids): placeholders, markup
-    and the words Russian pages keep as they are set aside."""
-    words = set()
-    for _context, msgid in _messages(CATALOGUE):
-        for text in (msgid,) if isinstance(msgid, str) else msgid:
-            text = re.sub(r"<code>.*?</code>|%\(\w+\)[sdf]|%\(\w+\)\.\d+f|\{\}|<[^>]+>", " ", text)
-            words |= {word.lower() for word in re.findall(r"[A-Za-z]{3,}", text)}
-    return words - NOT_ENGLISH_HERE
+from shop.tests.english import CATALOGUE, english_in, english_words, messages, visible_text
 
 
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="gettext is not installed (scripts/stack tools)")
@@ -60,8 +36,8 @@ def test_makemessages_extracts_nothing_the_catalogue_lacks(tmp_path, settings, m
     settings.LOCALE_PATHS = [str(copy / "locale")]
     options = {key: value for key, value in MAKEMESSAGES_OPTIONS.items() if key != "all"}
     call_command("makemessages", locale=["ru"], verbosity=0, **options)
-    fresh = _messages(copy / "locale" / "ru" / "LC_MESSAGES" / "django.po")
-    kept = _messages(CATALOGUE)
+    fresh = messages(copy / "locale" / "ru" / "LC_MESSAGES" / "django.po")
+    kept = messages(CATALOGUE)
 
     assert not fresh - kept, f"not in locale/ru (run makemessages and translate): {sorted(fresh - kept, key=str)}"
     assert not kept - fresh, f"in locale/ru but no longer in the code: {sorted(kept - fresh, key=str)}"
@@ -82,23 +58,6 @@ def test_the_russian_catalogue_is_complete_and_valid():
         for m in catalogue
         if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else [m.string]))
     ]
-
-
-def _visible_text(html: str) -> str:
-    """What a person reads: text between tags and the attributes that are read out or shown.
-    Code (commands, setting names) is not prose; Django's own admin icons carry English alt texts
-    Django does not translate (its search icon's "Search"), which are not ours."""
-    html = re.sub(r"(?is)<(script|style|code)\b.*?</\1>", " ", html)
-    html = re.sub(r'<img src="/static/admin/[^"]*"[^>]*>', " ", html)
-    html = re.sub(r'(?is)<(\w+)[^>]*\blang="en"[^>]*>.*?</\1>', " ", html)  # declared English (a server's error)
-    shown = re.findall(r'\b(?:placeholder|aria-label|title|alt)="([^"]*)"', html)
-    shown += re.findall(r'<input[^>]*type="submit"[^>]*value="([^"]*)"', html)
-    text = re.sub(r"(?s)<[^>]+>", " ", html) + " " + " ".join(shown)
-    return re.sub(r"\S+@\S+|https?://\S+|/[\w/.-]+", " ", text)  # addresses and paths are not words
-
-
-def _english_in(text: str, english: set[str]) -> set[str]:
-    return {word for word in re.findall(r"[A-Za-z]{3,}", text) if word.lower() in english}
 
 
 @pytest.fixture
@@ -172,7 +131,7 @@ def _pages(shop) -> dict[str, list[str]]:
 
 
 def test_pages_rendered_in_russian_carry_no_english_of_ours(client, russian_shop):
-    english = _english_words()
+    english = english_words()
     found = {}
     for who, paths in _pages(russian_shop).items():
         client.logout()
@@ -183,7 +142,7 @@ def test_pages_rendered_in_russian_carry_no_english_of_ours(client, russian_shop
             # the dashboard answers 503 (in Russian too) when no warehouse answers
             assert response.status_code in (200, 404, 503), (path, response.status_code)
             assert response["Content-Language"] == "ru", path
-            leftover = _english_in(_visible_text(response.content.decode()), english)
+            leftover = english_in(visible_text(response.content.decode()), english)
             if leftover:
                 found[path] = sorted(leftover)
 
@@ -193,7 +152,7 @@ def test_pages_rendered_in_russian_carry_no_english_of_ours(client, russian_shop
 def test_mails_to_russian_speakers_carry_no_english_of_ours(client, russian_shop, settings):
     from orders.tasks import mail_order_placed
 
-    english = _english_words()
+    english = english_words()
     mail.outbox.clear()
     mail_order_placed(russian_shop["order"].pk)
     client.post("/ru/accounts/signup/", {"email": "novyi@example.com", "password": "a-long-secret-42", "role": "buyer"})
@@ -206,7 +165,7 @@ def test_mails_to_russian_speakers_carry_no_english_of_ours(client, russian_shop
     assert subjects[0].startswith("Ваш заказ №") and subjects[1].startswith("Новый заказ №"), subjects
     assert "2 × Чайник по 1\u00a0234,50" in mail.outbox[0].body
     for message in mail.outbox:
-        leftover = _english_in(_visible_text(message.subject + "\n" + message.body), english)
+        leftover = english_in(visible_text(message.subject + "\n" + message.body), english)
         assert not leftover, (message.subject, leftover)
 
 
@@ -274,7 +233,7 @@ def test_commands_speak_russian_to_a_russian_operator(settings):
     from django.core.management.base import BaseCommand
 
     settings.KAFKA_BOOTSTRAP_SERVERS = settings.SEARCH_URL = ""
-    english = _english_words()
+    english = english_words()
     with translation.override("ru"):
         outputs = {
             "purge_guest_carts": _command_output("purge_guest_carts", "--days", "3"),
@@ -313,7 +272,7 @@ def test_commands_speak_russian_to_a_russian_operator(settings):
     # options, names (S3_ENDPOINT_URL, raw_events, test-topic), files and paths are not words
     names = re.compile(r"--[\w-]+|\b[a-z]+(?:-[a-z]+)+\b|\S*_\S*|\S+\.\w+\b|/[\w/.*-]+")
     leftover = {
-        name: sorted(found) for name, text in outputs.items() if (found := _english_in(names.sub(" ", text), english))
+        name: sorted(found) for name, text in outputs.items() if (found := english_in(names.sub(" ", text), english))
     }
     assert not leftover, leftover
 
