@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cart.models import Cart, CartItem
 from catalog.models import Product
@@ -50,8 +51,11 @@ def _check_available(product: Product, quantity: int) -> None:
     if not product.is_active:
         raise Conflict(_("This product is not on sale."), field="product")
     if quantity > product.stock:
-        left = f"only {product.stock} left" if product.stock else "out of stock"
-        raise Conflict(f"{product.title}: {left}.", field="quantity")
+        if product.stock:
+            message = ngettext("%(title)s: only %(left)d left.", "%(title)s: only %(left)d left.", product.stock)
+        else:
+            message = _("%(title)s: out of stock.")
+        raise Conflict(message % {"title": product.title, "left": product.stock}, field="quantity")
 
 
 @transaction.atomic

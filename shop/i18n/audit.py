@@ -193,6 +193,7 @@ class _Visitor(ast.NodeVisitor):
     def __init__(self, shown: str, *, in_api: bool, in_command: bool, constants: dict[str, ast.AST]):
         self.shown, self.in_api, self.in_command = shown, in_api, in_command
         self.constants = constants  # the module's own NAME = "..." (a message kept in a constant)
+        self.locals: list[dict[str, list[ast.AST]]] = []  # per function: name = <text> (a message built first)
         self.findings: list[Finding] = []
 
     def _english(self, node) -> None:
@@ -201,8 +202,14 @@ class _Visitor(ast.NodeVisitor):
             return
         if isinstance(node, ast.Call) and _name(node.func) in TRANSLATORS:
             return
-        if isinstance(node, ast.Name) and node.id in self.constants:
-            node = self.constants[node.id]
+        if isinstance(node, ast.Name):
+            if self.locals and node.id in self.locals[-1]:
+                values = self.locals[-1].pop(node.id)  # each assignment once (`x = x + ...` must end)
+                for value in values:
+                    self._english(value)
+                self.locals[-1][node.id] = values
+                return
+            node = self.constants.get(node.id, node)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             if _words(node.value):
                 self.findings.append(Finding(self.shown, node.lineno, node.value))
@@ -211,6 +218,9 @@ class _Visitor(ast.NodeVisitor):
             literal = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
             if _words(literal):
                 self.findings.append(Finding(self.shown, node.lineno, literal))
+            for part in node.values:  # f"{title}: {left}": what `left` holds is read too
+                if isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name):
+                    self._english(part.value)
             return
         if isinstance(node, ast.Call):  # "...".format(...), str.join: the literal is what is read
             if isinstance(node.func, ast.Attribute):
@@ -279,11 +289,23 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node):
         """What a model's __str__ returns is read in the back-office (titles, lists, confirmations)."""
+        texts: dict[str, list[ast.AST]] = {}
+        for statement in ast.walk(node):
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target = statement.targets[0]
+                if isinstance(target, ast.Name) and isinstance(
+                    statement.value, (ast.Constant, ast.JoinedStr, ast.IfExp)
+                ):
+                    texts.setdefault(target.id, []).append(statement.value)
+        self.locals.append(texts)
         if node.name == "__str__":
             for statement in ast.walk(node):
                 if isinstance(statement, ast.Return):
                     self._english(statement.value)
         self.generic_visit(node)
+        self.locals.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
 
 def python_findings(path: Path, root: Path) -> list[Finding]:

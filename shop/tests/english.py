@@ -15,6 +15,7 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ru" / "LC_MESSAGES" / "django.
 # Words that stay as they are in a Russian page: names, formats and commands.
 NOT_ENGLISH_HERE = {"bazaar", "api", "csv", "jpeg", "png", "webp", "clickhouse", "english", "idempotency", "key"}
 NOT_ENGLISH_HERE |= {"kafka", "spark", "jdbc", "chdb", "prometheus", "openapi", "json", "opensearch", "readme"}
+NOT_ENGLISH_HERE |= {"authorization"}  # a header's name
 
 
 def messages(path: Path) -> set:
@@ -53,3 +54,11 @@ def visible_text(html: str) -> str:
 
 def english_in(text: str, english: set[str]) -> set[str]:
     return {word for word in re.findall(r"[A-Za-z]{3,}", text) if word.lower() in english}
+
+
+# Names, not words: `code`, identifiers (page_size, S3_ENDPOINT_URL), media types (text/plain).
+NAMES = re.compile(r"`[^`]*`|\S*_\S*|\b\w+/[\w.+-]+")
+
+
+def prose(text: str) -> str:
+    return NAMES.sub(" ", text)

@@ -193,6 +193,11 @@ def test_every_text_a_person_reads_is_marked_for_translation():
         ('messages.success(request, f"Saved {name}.")', "views.py", ["Saved ."]),
         ('raise ValidationError({"q": ["Too long."]})', "views.py", ["Too long."]),
         ('MESSAGE = "Nope."\nraise Forbidden(MESSAGE)', "services.py", ["Nope."]),
+        (
+            'def f(t, n):\n    left = f"only {n}" if n else "sold out"\n    raise Conflict(f"{t}: {left}.")',
+            "services.py",
+            ["only ", "sold out"],
+        ),
         ('x = _("Hi %(a)s") % {"a": "not prose"}', "views.py", []),
         ('class S(models.TextChoices):\n    NEW = "new"\n    OLD = "old", _("old")', "models.py", ["New"]),
         ('def __str__(self):\n    return f"Order #{self.pk}"', "models.py", ["Order #"]),
