@@ -8,6 +8,7 @@
 #   make bench        run the benchmarks and print their figures
 #   make lint         ruff check and format check
 #   make audit        pip-audit of the pinned requirements against PyPI's advisory data
+#   make messages     gather the marked strings into locale/*/django.po and list what is left to translate
 #   make schema       write the API schema the code serves to docs/api/openapi.json (breaking changes need
 #                     a line in docs/api/CHANGELOG.md first)
 
@@ -32,7 +33,7 @@ endif
 endif
 SEED_LANGUAGE = $(if $(LANGUAGE_CODE),--language $(LANGUAGE_CODE),)
 
-.PHONY: run test stack cluster bench lint format clean audit schema
+.PHONY: run test stack cluster bench lint format clean audit schema messages
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -114,6 +115,10 @@ schema: $(VENV)/.dev-installed
 	scripts/stack oasdiff
 	@# the schema does not depend on DEBUG; a development setting spares asking for a SECRET_KEY here
 	DEBUG=$${DEBUG:-true} $(PY) manage.py api_schema --write
+
+messages: $(VENV)/.dev-installed
+	@command -v xgettext >/dev/null || scripts/stack tools  # makemessages runs GNU gettext
+	DEBUG=$${DEBUG:-true} $(PY) manage.py update_catalogue
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
