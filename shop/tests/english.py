@@ -56,8 +56,11 @@ def english_in(text: str, english: set[str]) -> set[str]:
     return {word for word in re.findall(r"[A-Za-z]{3,}", text) if word.lower() in english}
 
 
-# Names, not words: `code`, identifiers (page_size, S3_ENDPOINT_URL), media types (text/plain).
-NAMES = re.compile(r"`[^`]*`|\S*_\S*|\b\w+/[\w.+-]+")
+# Names, not words: `code`, identifiers (page_size, S3_ENDPOINT_URL), media types (text/plain), what a
+# message quotes back ("PUT", "xx"), and the Python or JSON names of the values a client sent (list, null).
+NAMES = re.compile(
+    r'`[^`]*`|\S*_\S*|\b\w+/[\w.+-]+|"[^"]*"|\b(?:list|dict|str|int|float|bool|None|True|False|null|true|false)\b'
+)
 
 
 def prose(text: str) -> str:

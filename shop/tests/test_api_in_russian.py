@@ -81,3 +81,16 @@ def test_the_same_refusals_stay_english_for_an_english_client(buyer, seller):
         response = getattr(client, method)(path, **kwargs)
         assert response["Content-Language"] == "en", name
         assert english_in(response.json()["detail"], english) or name == "bad token", (name, response.json())
+
+
+def test_too_many_attempts_are_refused_in_russian_with_the_wait(api, buyer):
+    """DRF words a throttle's wait after filling the seconds in, out of any catalogue's reach: the
+    API says it with ours."""
+    for _attempt in range(50):
+        response = api.post("/api/v1/auth/login", {"email": buyer.email, "password": "wrong"}, format="json", **RUSSIAN)
+        if response.status_code == 429:
+            break
+    assert response.status_code == 429
+    detail = response.json()["detail"]
+    assert re.search(r"Слишком много попыток.*\d+ секунд", detail), detail
+    assert not english_in(prose(detail), english_words()), detail
