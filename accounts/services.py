@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, SellerProfile, User
@@ -21,13 +20,14 @@ from catalog.search.indexer import enqueue
 from shop import events, i18n
 from shop.background import run_soon
 from shop.errors import Conflict, DomainError, Forbidden
+from shop.i18n.slugs import slug_for
 from shop.tasks import send_mail_message
 
 SIGNUP_ROLES = (Role.BUYER, Role.SELLER)
 
 
 def _unique_shop_slug(shop_name: str) -> str:
-    base = slugify(shop_name)[:120] or "shop"
+    base = slug_for(shop_name)[:120] or "shop"
     slug, n = base, 2
     while SellerProfile.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

@@ -9,7 +9,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from catalog import selectors
@@ -18,6 +17,7 @@ from catalog.models import Category, CategoryTranslation, Product, ProductImage,
 from catalog.search.indexer import enqueue
 from shop import events
 from shop.errors import Conflict, DomainError, Forbidden, StaleStock
+from shop.i18n.slugs import slug_for
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def create_product(
     product = Product.objects.create(
         seller=seller,
         title=title,
-        slug=slugify(title)[:220],
+        slug=slug_for(title)[:220],
         description=description,
         price=price,
         category=category,
@@ -148,7 +148,7 @@ def update_product(
     for name, value in changes.items():
         setattr(locked, name, value)
     if "title" in changes:
-        locked.slug = slugify(locked.title)[:220]
+        locked.slug = slug_for(locked.title)[:220]
     locked.save(update_fields=[*changes, "slug", "updated_at"] if changes else ["updated_at"])
     for name in (*changes, "slug", "stock", "updated_at"):
         setattr(product, name, getattr(locked, name))
@@ -283,7 +283,7 @@ def save_product(product: Product, *, by, expected_stock: int | None = None) -> 
         _stock_change(stored, changes, expected_stock if expected_stock is not None else stored.stock, None)
         product.stock = changes.get("stock", stored.stock)
     _check_values(product.price, product.stock)
-    product.slug = slugify(product.title)[:220]
+    product.slug = slug_for(product.title)[:220]
     if created:
         product.save()
     else:
@@ -327,7 +327,7 @@ def ensure_can_edit_categories(user) -> None:
 
 
 def _unique_category_slug(name: str, *, exclude: int | None = None) -> str:
-    base = slugify(name)[:130] or "category"
+    base = slug_for(name)[:130] or "category"
     slug, n = base, 2
     while Category.objects.filter(slug=slug).exclude(pk=exclude).exists():
         slug, n = f"{base}-{n}", n + 1

@@ -104,4 +104,4 @@ class OrderStatusChange(models.Model):
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.order}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.order}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

@@ -97,7 +97,7 @@ class ProductSerializer(serializers.ModelSerializer):
     in_stock = serializers.BooleanField(read_only=True)
     slug = serializers.CharField(
         read_only=True,
-        help_text="Words of the title for the storefront URL; empty when the title has no Latin letters.",
+        help_text="Words of the title for the storefront URL (Cyrillic in Latin letters); empty when it has none.",
     )
 
     class Meta:

@@ -181,6 +181,13 @@ SHOWN_ASSIGNMENTS = {"verbose_name", "verbose_name_plural", "short_description",
 COMMAND_HELP = "help"  # a management command's description and options, read in its --help
 
 
+def _abstract(meta: ast.ClassDef) -> bool:
+    return any(
+        isinstance(item, ast.Assign) and _name(item.targets[0]) == "abstract" and getattr(item.value, "value", False)
+        for item in meta.body
+    )
+
+
 def _name(node) -> str:
     if isinstance(node, ast.Name):
         return node.id
@@ -192,6 +199,7 @@ def _name(node) -> str:
 class _Visitor(ast.NodeVisitor):
     def __init__(self, shown: str, *, in_api: bool, in_command: bool, constants: dict[str, ast.AST]):
         self.shown, self.in_api, self.in_command = shown, in_api, in_command
+        self.in_models = shown.endswith("models.py")
         self.constants = constants  # the module's own NAME = "..." (a message kept in a constant)
         self.locals: list[dict[str, list[ast.AST]]] = []  # per function: name = <text> (a message built first)
         self.findings: list[Finding] = []
@@ -275,6 +283,20 @@ class _Visitor(ast.NodeVisitor):
     def visit_ClassDef(self, node):
         """A TextChoices' members: `BUYER = "buyer", "Buyer"`: the label is read; `BUYER = "buyer"`
         alone gets a label made from the name ("Buyer"), English whatever the language."""
+        if self.in_models:
+            for statement in node.body:
+                if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                    self._field_without_a_name(statement)
+            if any(_name(base) == "Model" for base in node.bases):
+                meta = next(
+                    (item for item in node.body if isinstance(item, ast.ClassDef) and item.name == "Meta"), None
+                )
+                names = {_name(target) for item in (meta.body if meta else []) if isinstance(item, ast.Assign)
+                         for target in item.targets}  # fmt: skip
+                if not {"verbose_name", "verbose_name_plural"} <= names and not (meta and _abstract(meta)):
+                    self.findings.append(
+                        Finding(self.shown, node.lineno, f"{node.name} (a model without verbose names)")
+                    )
         if any(_name(base) in ("TextChoices", "IntegerChoices", "Choices") for base in node.bases):
             for statement in node.body:
                 if not isinstance(statement, ast.Assign) or _name(statement.targets[0]).startswith("_"):
@@ -286,6 +308,22 @@ class _Visitor(ast.NodeVisitor):
                     label = _name(statement.targets[0]).replace("_", " ").title()
                     self.findings.append(Finding(self.shown, statement.lineno, f"{label} (a label made from the name)"))
         self.generic_visit(node)
+
+    def _field_without_a_name(self, statement) -> None:
+        """A model field with no verbose name is labelled with its attribute's name, in English."""
+        call = statement.value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return
+        kind = call.func.attr
+        if not (kind.endswith("Field") or kind in ("ForeignKey", "OneToOneField", "ManyToManyField")):
+            return
+        relational = kind in ("ForeignKey", "OneToOneField", "ManyToManyField")
+        named = any(keyword.arg == "verbose_name" for keyword in call.keywords) or (
+            not relational and call.args and isinstance(call.args[0], (ast.Constant, ast.Call))
+        )
+        if not named:
+            field = _name(statement.targets[0])
+            self.findings.append(Finding(self.shown, statement.lineno, f"{field} (a field without a verbose name)"))
 
     def visit_FunctionDef(self, node):
         """What a model's __str__ returns is read in the back-office (titles, lists, confirmations)."""

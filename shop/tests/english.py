@@ -46,10 +46,12 @@ def visible_text(html: str) -> str:
     html = re.sub(r"(?is)<(script|style|code)\b.*?</\1>", " ", html)
     html = re.sub(r'<img src="/static/admin/[^"]*"[^>]*>', " ", html)
     html = re.sub(r'(?is)<(\w+)[^>]*\blang="en"[^>]*>.*?</\1>', " ", html)  # declared English (a server's error)
+    html = re.sub(r"“[^“”\s]+[“”]", " ", html)  # a key's or value's name Django quotes (“Control”, “Command”)
     shown = re.findall(r'\b(?:placeholder|aria-label|title|alt)="([^"]*)"', html)
     shown += re.findall(r'<input[^>]*type="submit"[^>]*value="([^"]*)"', html)
     text = re.sub(r"(?s)<[^>]+>", " ", html) + " " + " ".join(shown)
-    return re.sub(r"\S+@\S+|https?://\S+|/[\w/.-]+", " ", text)  # addresses and paths are not words
+    # addresses, paths and identifiers (a Celery task's dotted name, a setting) are not words
+    return re.sub(r"\S+@\S+|https?://\S+|/[\w/.-]+|\S*_\S*|\b\w+(?:\.\w+){2,}\b", " ", text)
 
 
 def english_in(text: str, english: set[str]) -> set[str]:

@@ -33,6 +33,7 @@ from reviews.models import Review
 from reviews.services import post_review
 from shop import demo_data, demo_pictures, search_engine
 from shop.errors import DomainError
+from shop.i18n.slugs import slug_for
 from shop.models import OutboxEvent
 
 DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105  (printed for demo logins on purpose)
@@ -205,7 +206,7 @@ class Command(BaseCommand):
                         seller=sellers[n % len(sellers)],
                         category=leaf,
                         title=title,
-                        slug=slugify(title)[:220],
+                        slug=slug_for(title)[:220],
                         description=description,
                         price=Decimal(rng.randrange(199, 99999)) / 100 * scale,
                         stock=rng.choice([0, 1, 3, 5, 10, 25, 50, 100]),
