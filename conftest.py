@@ -44,7 +44,9 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     """Cheap password hashing, uploads in a temporary folder (tests that want the S3 server
-    ask for the `bucket` fixture), throttles reset per test, API answers checked against the schema."""
+    ask for the `bucket` fixture), throttles reset per test, API answers checked against the schema, and an
+    embedded warehouse of the test process's own (pages that read it find no tables unless a test asks for
+    `warehouse`)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}

@@ -12,6 +12,7 @@ from shop.admin_permissions import StaffOnlyAdmin
 admin.site.register_page(
     "analytics/", admin_views.dashboard, name="analytics-dashboard", title=_("Analytics dashboard")
 )
+admin.site.register_page("analytics/live/", admin_views.live, name="analytics-live", title=_("Live"), listed=False)
 
 
 class JobRunInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from analytics.selectors import FUNNEL_SORTS
 from catalog.models import Category
 
 MAX_DAYS = 3 * 366
@@ -37,4 +38,17 @@ class AnalyticsFilterForm(forms.Form):
             raise forms.ValidationError(_("The start date is after the end date: swap them or pick another range."))
         if (data["end"] - data["start"]).days > MAX_DAYS:
             raise forms.ValidationError(_("Pick a range of at most %(days)d days.") % {"days": MAX_DAYS})
+        return data
+
+
+class FunnelSortForm(forms.Form):
+    """How the per-product funnel is sorted: a column and a direction (ascending finds the leaks)."""
+
+    funnel_sort = forms.ChoiceField(choices=[(name, name) for name in FUNNEL_SORTS], required=False)
+    funnel_order = forms.ChoiceField(choices=[("desc", "descending"), ("asc", "ascending")], required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["funnel_sort"] = data.get("funnel_sort") or "views"
+        data["funnel_order"] = data.get("funnel_order") or "desc"
         return data

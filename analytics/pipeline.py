@@ -1,8 +1,10 @@
 """Running the Spark jobs: in order, one pipeline at a time, every run recorded.
 
 The hourly chain (Celery beat, `manage.py analytics_run`) is incremental_sync →
-data_aggregation → data_quality_check, the seed's data_sync_and_aggregation_dag;
-the one-time migration (`manage.py analytics_migrate`) swaps the first step for
+data_aggregation → data_quality_check, the seed's data_sync_and_aggregation_dag,
+then product_affinity, the rules behind the storefront's recommendations (trained
+only when its input changed); the one-time
+migration (`manage.py analytics_migrate`) swaps the first step for
 historical_migration. A job that fails stops its chain, and its error is kept on
 the run. One Spark session, started when a job first needs it, serves the whole chain.
 """
@@ -18,16 +20,34 @@ from django.utils.translation import gettext
 
 from analytics.models import JobRun, PipelineLock, PipelineRun
 
-SYNC_CHAIN = ("incremental_sync", "data_aggregation", "data_quality_check")
-MIGRATION_CHAIN = ("historical_migration", "data_aggregation", "data_quality_check")
+SYNC_CHAIN = ("incremental_sync", "data_aggregation", "data_quality_check", "product_affinity")
+MIGRATION_CHAIN = ("historical_migration", "data_aggregation", "data_quality_check", "product_affinity")
+# Runnable alone (`analytics_run --job`), not chained: ALS, measured but not shown (spark_jobs.user_recommendations).
+ON_DEMAND = ("user_recommendations",)
+RECOMMENDATION_JOBS = ("product_affinity", "user_recommendations")
 LOCK = "analytics"
 
 
 def job_module(name: str):
     from analytics import outbox_loader
-    from spark_jobs import data_aggregation, data_quality_check, historical_migration, incremental_sync
+    from spark_jobs import (
+        data_aggregation,
+        data_quality_check,
+        historical_migration,
+        incremental_sync,
+        product_affinity,
+        user_recommendations,
+    )
 
-    jobs = (outbox_loader, historical_migration, incremental_sync, data_aggregation, data_quality_check)
+    jobs = (
+        outbox_loader,
+        historical_migration,
+        incremental_sync,
+        data_aggregation,
+        data_quality_check,
+        product_affinity,
+        user_recommendations,
+    )
     return {module.NAME: module for module in jobs}[name]
 
 

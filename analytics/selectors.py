@@ -8,9 +8,10 @@ an integer or a date this module formatted itself.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from analytics.warehouse import warehouse
@@ -211,3 +212,108 @@ def active_users(scope: Scope) -> list[dict]:
 
 def _cents(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(Decimal("0.01"))
+
+
+# --- what shoppers do with each product, and whether they come back ---------------------
+
+FUNNEL_SORTS = {
+    "views": "seen",
+    "cart_adds": "added",
+    "purchases": "bought",
+    "view_to_cart": "if(seen = 0, 0, added / seen)",
+    "cart_to_purchase": "if(added = 0, 0, bought / added)",
+    "view_to_purchase": "if(seen = 0, 0, bought / seen)",
+}
+
+
+def product_funnel(scope: Scope, *, sort: str = "views", descending: bool = True, limit: int = 50) -> list[dict]:
+    """Views → cart additions → purchases per product, with each step's rate: where a listing leaks.
+
+    `sort` is one of FUNNEL_SORTS (ties: product id); the first `limit` products.
+    """
+    from catalog.models import Product
+
+    order = f"{FUNNEL_SORTS[sort]} {'DESC' if descending else 'ASC'}, product_id"
+    rows = warehouse().query(
+        "SELECT product_id, seen, added, bought FROM (SELECT product_id, sum(views) AS seen, sum(cart_adds) AS added, "
+        "sum(orders) AS bought FROM product_activity_aggregation "
+        f"WHERE {scope.where()} AND {scope.newest('product_activity_aggregation')} GROUP BY product_id) "
+        f"ORDER BY {order} LIMIT {int(limit)}"
+    )
+    titles = dict(Product.objects.filter(pk__in=[row["product_id"] for row in rows]).values_list("pk", "title"))
+    result = []
+    for row in rows:
+        seen, added, bought = int(row["seen"]), int(row["added"]), int(row["bought"])
+        result.append(
+            {
+                "product": titles.get(int(row["product_id"]), f"#{row['product_id']}"),
+                "views": seen,
+                "cart_adds": added,
+                "purchases": bought,
+                "view_to_cart_percent": _percent(added, seen),
+                "cart_to_purchase_percent": _percent(bought, added),
+                "view_to_purchase_percent": _percent(bought, seen),
+            }
+        )
+    return result
+
+
+COHORT_WEEKS = 12
+
+
+def cohort_retention(scope: Scope, *, weeks: int = COHORT_WEEKS) -> list[dict]:
+    """Shoppers grouped by the week of their first purchase (in the date range), and the share of each
+    group who bought again 1, 2, … `weeks` weeks later (None for weeks still to come).
+
+    For a seller, their own customers and purchases only (orders holding their products); with a
+    category, purchases in it. First purchases are looked for over all time, not only the range, so
+    a shopper who bought before the range is not counted as new in it.
+    """
+    purchases = _purchases(scope)
+    start, end = scope.start.isoformat(), scope.end.isoformat()
+    rows = warehouse().query(
+        "SELECT toString(cohort) AS cohort_week, toRelativeWeekNum(week) - toRelativeWeekNum(cohort) AS weeks_after, "
+        "uniqExact(buyer_id) AS shoppers FROM "
+        f"(SELECT buyer_id, toMonday(created_at) AS week FROM ({purchases}) GROUP BY buyer_id, week) AS bought "
+        f"ALL INNER JOIN (SELECT buyer_id, min(toMonday(created_at)) AS cohort FROM ({purchases}) GROUP BY buyer_id) "
+        f"AS first USING buyer_id WHERE cohort >= toMonday(toDate('{start}')) AND cohort <= toDate('{end}') "
+        "GROUP BY cohort, weeks_after ORDER BY cohort, weeks_after"
+    )
+    this_week = _monday(timezone.now().date())
+    cohorts: dict[str, dict[int, int]] = {}
+    for row in rows:
+        cohorts.setdefault(row["cohort_week"], {})[int(row["weeks_after"])] = int(row["shoppers"])
+    result = []
+    for cohort, counts in sorted(cohorts.items()):
+        size = counts.get(0, 0)
+        elapsed = (this_week - date.fromisoformat(cohort)).days // 7
+        row: dict = {"cohort_week": cohort, "shoppers": size}
+        for week in range(1, weeks + 1):
+            row[f"week_{week}"] = _percent(counts.get(week, 0), size) if week <= elapsed else None
+        result.append(row)
+    return result
+
+
+def _purchases(scope: Scope) -> str:
+    """(buyer_id, created_at) of purchases in scope: orders that were not cancelled, or, narrowed to a
+    seller or a category, the orders holding such lines."""
+    orders = "SELECT order_id, buyer_id, created_at FROM orders FINAL WHERE status != 'cancelled'"
+    if not scope.narrowed:
+        return orders
+    conditions = ["1"]
+    if scope.seller_id is not None:
+        conditions.append(f"seller_id = {int(scope.seller_id)}")
+    if scope.category_ids:
+        conditions.append(f"category_id IN ({', '.join(str(int(pk)) for pk in scope.category_ids)})")
+    return (
+        f"SELECT buyer_id, created_at FROM (SELECT DISTINCT order_id FROM order_lines FINAL "
+        f"WHERE {' AND '.join(conditions)}) AS line ALL INNER JOIN ({orders}) AS placed USING order_id"
+    )
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0

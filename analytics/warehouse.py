@@ -11,14 +11,19 @@ entry), and CLICKHOUSE_URL lists its other nodes in `?alt_hosts=host:port,...`, 
 the driver tries when the first does not answer. analytics.schema then makes each
 table a Replicated*MergeTree on every node with a Distributed table of the same
 name over them, so reads and writes here name the same tables either way.
+
+Each process has one connection (or one embedded session); a lock lets one thread
+use it at a time, since storefront pages read the warehouse from threaded servers.
 """
 
 import json
+import threading
 from datetime import datetime
 from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 # On a cluster: an insert returns once every shard has its rows (the next read sees them);
 # a subquery over a distributed table runs once and goes to every shard (GLOBAL IN/JOIN);
@@ -63,21 +68,25 @@ class ServerWarehouse:
         self._server = Client(**connection_options(url, database=False), connect_timeout=5, send_receive_timeout=60)
         self._server.execute(f"CREATE DATABASE IF NOT EXISTS {self.database}")
         self._client = Client(**connection_options(url), connect_timeout=5, send_receive_timeout=60)
+        self._lock = threading.Lock()
 
     def execute(self, sql: str) -> None:
-        self._client.execute(sql)
+        with self._lock:
+            self._client.execute(sql)
 
     def query(self, sql: str) -> list[dict]:
-        rows, columns = self._client.execute(sql, with_column_types=True)
+        with self._lock:
+            rows, columns = self._client.execute(sql, with_column_types=True)
         names = [name for name, _ in columns]
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     def insert(self, table: str, rows: list[dict]) -> None:
         if rows:
             columns = list(rows[0])
-            self._client.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES", [[row[c] for c in columns] for row in rows]
-            )
+            with self._lock:
+                self._client.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES", [[row[c] for c in columns] for row in rows]
+                )
 
 
 @cache
@@ -89,10 +98,16 @@ def _embedded_session(path: str):
         return session.Session(path)
     except RuntimeError as error:
         raise WarehouseBusy(
-            f"The embedded warehouse in {path} is open in another process (the web server?). Stop that "
-            "process, start the run from the admin (Pipeline runs → Run the sync chain now), or set "
-            f"CLICKHOUSE_URL to a ClickHouse server. ({error})"
+            gettext(
+                "The embedded warehouse in %(path)s is open in another process (the web server?). Stop that "
+                "process, start the run from the admin (Pipeline runs → Run the sync chain now), or set "
+                "CLICKHOUSE_URL to a ClickHouse server. (%(error)s)"
+            )
+            % {"path": path, "error": error}
         ) from error
+
+
+_session_lock = threading.Lock()
 
 
 class WarehouseBusy(RuntimeError):
@@ -106,8 +121,9 @@ class EmbeddedWarehouse:
         self._session.query(f"CREATE DATABASE IF NOT EXISTS {self.database}")
 
     def _run(self, sql: str, output: str = "CSV"):
-        self._session.query(f"USE {self.database}")
-        return self._session.query(sql, output)
+        with _session_lock:  # one embedded session per process, whatever the database
+            self._session.query(f"USE {self.database}")
+            return self._session.query(sql, output)
 
     def execute(self, sql: str) -> None:
         self._run(sql)

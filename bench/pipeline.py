@@ -69,7 +69,7 @@ def run() -> None:
         )
     shop.commit()
     manage(env, "analytics_run")
-    for job in ("incremental_sync", "data_aggregation", "data_quality_check"):
+    for job in ("incremental_sync", "data_aggregation", "data_quality_check", "product_affinity"):
         done = _job(shop, job)
         figures.append((f"hourly chain: {job}", f"{done['seconds']:.1f} s", f"{done['rows']:,} rows"))
 

@@ -1,11 +1,11 @@
 """`make bench`: every benchmark, each printing a Markdown table for docs/benchmarks.md.
 
-BENCH_ONLY=catalogue, search, pipeline, load or cluster runs one of them.
+BENCH_ONLY=catalogue, search, pipeline, recs, load or cluster runs one of them.
 """
 
 import os
 
-from bench import catalogue, cluster, load, pipeline, search
+from bench import catalogue, cluster, load, pipeline, recs, search
 
 
 def main() -> None:
@@ -16,6 +16,8 @@ def main() -> None:
         search.run()
     if only in ("", "pipeline"):
         pipeline.run()
+    if only in ("", "recs"):
+        recs.run()
     if only in ("", "load"):
         load.run()
     if only in ("", "cluster"):

@@ -17,6 +17,7 @@ from catalog.models import ProductImage
 from catalog.search import queries
 from catalog.search.results import SearchParams
 from orders.selectors import has_bought
+from recommendations import selectors as recommendations
 from reviews import selectors as review_selectors
 from reviews.forms import ReviewForm
 from shop.errors import DomainError, StaleStock
@@ -55,6 +56,7 @@ def product_detail(request, pk: int, slug: str | None = None):
             "review_form": ReviewForm() if own_review is None else None,
             "has_bought": has_bought(request.user, product.pk),
             "can_manage": services.can_manage_product(request.user, product),
+            "bought_together": recommendations.bought_together(product),
         },
     )
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "orders",
     "reviews",
     "analytics",
+    "recommendations",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,15 @@ SPARK_JDBC_PARTITIONS = env.int("SPARK_JDBC_PARTITIONS", default=4)
 ANALYTICS_SYNC_OVERLAP_SECONDS = env.int("ANALYTICS_SYNC_OVERLAP_SECONDS", default=300)
 # A pipeline run holding the lock longer than this is presumed dead and may be replaced.
 ANALYTICS_LOCK_SECONDS = env.int("ANALYTICS_LOCK_SECONDS", default=3 * 3600)
+
+# --- Recommendations (recommendations/, docs/recommendations.md) -------------------------
+# The recommendation jobs train on this many days of orders and events.
+RECOMMENDATIONS_LOOKBACK_DAYS = env.int("RECOMMENDATIONS_LOOKBACK_DAYS", default=365)
+# Two products count as bought together once they share this many orders.
+RECOMMENDATIONS_MIN_PAIR_ORDERS = env.int("RECOMMENDATIONS_MIN_PAIR_ORDERS", default=3)
+# How long the storefront keeps a product's or a shopper's recommendations, and Trending.
+RECOMMENDATIONS_CACHE_SECONDS = env.int("RECOMMENDATIONS_CACHE_SECONDS", default=600)
+TRENDING_CACHE_SECONDS = env.int("TRENDING_CACHE_SECONDS", default=30)
 
 # --- Search -------------------------------------------------------------------------------
 # Empty SEARCH_URL: search answers from the database (PostgreSQL full-text, or simple matching).

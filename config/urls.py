@@ -11,6 +11,7 @@ from shop import urls as shop_urls
 from shop.views import set_language
 
 api_v1 = [
+    path("", include("recommendations.api.urls")),  # before catalog's router: products/trending is not an id
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("reviews.api.urls")),

@@ -44,12 +44,13 @@ class ShopAdminSite(admin.AdminSite):
 
         return refusal(request, "login", request.POST.get("username", "")) or super().login(request, extra_context)
 
-    def register_page(self, route: str, view, *, name: str, title: str) -> None:
-        """A back-office page that is not a model's (the analytics dashboard), listed on the index.
+    def register_page(self, route: str, view, *, name: str, title: str, listed: bool = True) -> None:
+        """A back-office page that is not a model's (the analytics dashboard), listed on the index
+        unless `listed` is false (what a page fetches for itself, such as its live figures).
 
         `view` decides for itself what a seller may see; the site admits only staff and sellers.
         """
-        self._pages.append((route, name, title, view))
+        self._pages.append((route, name, title if listed else "", view))
 
     def get_urls(self):
         from django.urls import path
@@ -71,8 +72,10 @@ class ShopAdminSite(admin.AdminSite):
                     "perms": {},
                 }
                 for _route, name, title, _view in self._pages
+                if title
             ]
-            apps.insert(
-                0, {"name": _("Reports"), "app_label": "reports", "app_url": pages[0]["admin_url"], "models": pages}
-            )
+            if pages:
+                apps.insert(
+                    0, {"name": _("Reports"), "app_label": "reports", "app_url": pages[0]["admin_url"], "models": pages}
+                )
         return apps

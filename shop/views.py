@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from catalog import selectors as catalog_selectors
+from recommendations import selectors as recommendations
 from shop import health, i18n
 from shop.error_views import RETRY_AFTER_SECONDS
 
@@ -26,6 +27,8 @@ def home(request):
             "featured": catalog_selectors.featured_products(limit=8),
             "newest": catalog_selectors.newest_products(limit=8),
             "categories": catalog_selectors.category_tree(),
+            "for_you": recommendations.for_shopper(request.user),
+            "trending": recommendations.trending_now(),
         },
     )
 

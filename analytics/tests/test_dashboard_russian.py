@@ -5,12 +5,14 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
+from analytics.tests.factories import raw_event
 from analytics.tests.test_dashboard import _activity, _sales
+from analytics.tests.test_live_cohorts_funnel import _order
 from catalog.models import CategoryTranslation
 from catalog.tests.factories import CategoryFactory, ProductFactory
 from shop.tests.english import english_in, english_words, visible_text
@@ -44,6 +46,23 @@ def russian_figures(warehouse, seller, other_seller, staff):
              "conversion": 1.0, "version": 1},
         ],
     )  # fmt: skip
+    # the live panel's last hour, and two weeks of orders for the cohorts
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    warehouse.insert(
+        "raw_events",
+        [
+            raw_event("product_viewed", {"product_id": kettle.pk, "seller_id": seller.pk}, now - timedelta(minutes=5)),
+            raw_event("cart_item_added", {"product_id": kettle.pk}, now - timedelta(minutes=4)),
+            raw_event(
+                "order_placed",
+                {"order_id": 1, "lines": [{"product_id": kettle.pk, "seller_id": seller.pk}]},
+                now - timedelta(minutes=3),
+            ),
+        ],
+    )
+    placed = [_order(1, staff, kettle, 3), _order(2, staff, pan, 2), _order(3, seller, kettle, 2)]
+    warehouse.insert("orders", [order for order, _ in placed])
+    warehouse.insert("order_lines", [line for _, line in placed])
     staff.language = "ru"
     staff.save()
     return {"today": today}
@@ -66,12 +85,26 @@ def test_the_dashboard_with_figures_speaks_russian(client, staff, russian_figure
     )
     assert labels["revenue"] == "Выручка"
     assert not english_in(" ".join(labels.values()), english_words()), labels
+    words = json.loads(re.search(r'<script id="live-words"[^>]*>(.*?)</script>', page).group(1))
+    placeholders = re.sub(r"%\(\w+\)s", " ", " ".join(words.values()))  # the script fills %(count)s in
+    assert words["events"] == "События" and not english_in(placeholders, english_words()), words
+    assert "Воронка по товарам" in page and "Удержание когорт" in page and "Неделя 1" in page
     data = json.loads(re.search(r'<script id="analytics-data"[^>]*>(.*?)</script>', page).group(1))
     assert [row["step"] for row in data["funnel"]] == ["Просмотры товаров", "Добавлено в корзину", "Куплено"]
 
 
 @pytest.mark.parametrize(
-    "table", ["sales_over_time", "sales_by_category", "top_products", "top_sellers", "funnel", "active_users"]
+    "table",
+    [
+        "sales_over_time",
+        "sales_by_category",
+        "top_products",
+        "top_sellers",
+        "funnel",
+        "active_users",
+        "product_funnel",
+        "cohorts",
+    ],
 )
 def test_every_csv_download_has_russian_headers(client, staff, russian_figures, table):
     client.force_login(staff)

@@ -346,6 +346,69 @@ class _Visitor(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef
 
 
+# --- Python: sentences anywhere -------------------------------------------------------------
+
+# A literal that reads as a sentence or a title ("Often bought together", "Cart adds"): found
+# wherever it is (a dict of titles, a function's return value), unless it is plainly not for
+# people in the reader's language.
+SENTENCE = re.compile(r"^[A-Z][a-z]+(?:[ -][\w'’,.:;→%()/-]+)+[.!?]?$")
+HEADER_NAME = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$")  # Retry-After, Accept-Language
+# Calls whose text is for developers and operators' logs, or the English API schema.
+NOT_FOR_READERS = {
+    "debug", "info", "warning", "error", "exception", "critical", "log", "print",
+    "ValueError", "TypeError", "RuntimeError", "KeyError", "LookupError", "NotImplementedError", "OSError",
+    "AssertionError", "SystemExit", "ImproperlyConfigured", "WarehouseUnavailable",
+    "extend_schema", "extend_schema_field", "extend_schema_view", "OpenApiParameter", "OpenApiResponse",
+    "OpenApiExample", "inline_serializer",
+}  # fmt: skip
+# Modules whose sentences are English on purpose: the English demo shop's data, Prometheus help
+# texts (read with Grafana's dashboards), the API schema's descriptions (the contract is English),
+# the settings (read before any language is active).
+ENGLISH_BY_DESIGN = {
+    "shop/management/commands/seed_demo.py",
+    "shop/metrics.py",
+    "shop/api/openapi.py",
+    "shop/api/deprecation.py",
+    "shop/api/conditional.py",
+    "shop/api/money.py",
+    "config/settings.py",
+}
+NOT_TRANSLATED = "# data, not words"  # a line's own exception: the seed's test message, say
+
+
+def _schema_text(target) -> bool:
+    """`operation["description"] = ...`: a schema hook writing the English contract."""
+    return isinstance(target, ast.Subscript) and getattr(target.slice, "value", None) in SCHEMA_KEYWORDS
+
+
+def _sentences(module: ast.Module, shown: str, lines: list[str]) -> list[Finding]:
+    parents = {child: node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
+    in_api = "/api/" in f"/{shown}"
+    found = []
+    for node in ast.walk(module):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value.strip()
+        if not SENTENCE.match(text) or HEADER_NAME.match(text) or NOT_TRANSLATED in lines[node.lineno - 1]:
+            continue
+        child, parent = node, parents.get(node)
+        while parent is not None:
+            if isinstance(parent, (ast.Expr, ast.Assert)):  # a docstring, an assertion's message
+                break
+            if isinstance(parent, ast.Call) and _name(parent.func) in TRANSLATORS | NOT_FOR_READERS:
+                break
+            if isinstance(parent, ast.keyword) and parent.arg in SCHEMA_KEYWORDS and in_api:
+                break
+            if in_api and isinstance(parent, ast.Assign) and _schema_text(parent.targets[0]):
+                break
+            if isinstance(parent, ast.Dict) and child in parent.keys:
+                break
+            child, parent = parent, parents.get(parent)
+        else:
+            found.append(Finding(shown, node.lineno, text))
+    return found
+
+
 def python_findings(path: Path, root: Path) -> list[Finding]:
     shown = str(path.relative_to(root))
     module = ast.parse(path.read_text(), filename=shown)
@@ -361,7 +424,11 @@ def python_findings(path: Path, root: Path) -> list[Finding]:
         shown, in_api="api" in parts, in_command="/management/commands/" in f"/{'/'.join(parts)}", constants=constants
     )
     visitor.visit(module)
-    return visitor.findings
+    if shown in ENGLISH_BY_DESIGN:
+        return visitor.findings
+    seen = {(finding.line, finding.text.strip()) for finding in visitor.findings}
+    more = [f for f in _sentences(module, shown, path.read_text().splitlines()) if (f.line, f.text) not in seen]
+    return visitor.findings + more
 
 
 def untranslated(root: Path) -> list[Finding]:

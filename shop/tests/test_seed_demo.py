@@ -69,6 +69,30 @@ def test_demo_orders_spread_over_weeks_with_the_views_that_led_to_them():
     assert oldest_view.occurred_at.date() == min(days)
 
 
+def test_demo_orders_plant_products_bought_together_and_a_trend():
+    """Kits of complements and taste segments (recommendations.planted), so the shelves have
+    something true to show; and a recent burst of views for Trending."""
+    from collections import Counter
+    from datetime import timedelta
+    from itertools import combinations
+
+    from django.utils import timezone
+
+    from orders.models import OrderLine
+    from shop.models import OutboxEvent
+
+    shop = ["--products", "40", "--buyers", "6", "--orders", "50", "--no-pictures", "-v", "0"]
+    call_command("seed_demo", *shop, stdout=StringIO())
+
+    baskets: dict[int, set[int]] = {}
+    for order_id, product_id in OrderLine.objects.values_list("order_id", "product_id"):
+        baskets.setdefault(order_id, set()).add(product_id)
+    pairs = Counter(pair for basket in baskets.values() for pair in combinations(sorted(basket), 2))
+    assert sum(count >= 3 for count in pairs.values()) >= 5
+    recent = OutboxEvent.objects.filter(type="product_viewed", occurred_at__gte=timezone.now() - timedelta(hours=2))
+    assert recent.values("payload__product_id").distinct().count() == 3
+
+
 def test_every_demo_product_gets_pictures_drawn_here_and_stored_like_a_sellers():
     from catalog.models import ProductImage
 

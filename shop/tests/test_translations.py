@@ -87,12 +87,15 @@ def russian_shop(db, settings):
     kettle = create_product(
         seller=seller, title="Чайник", price=Decimal("1234.50"), category=kitchen, stock=5, description="Кипятит."
     )
-    create_product(seller=seller, title="Сковорода", price=Decimal("990"), category=kitchen, stock=0, is_featured=True)
+    pan = create_product(
+        seller=seller, title="Сковорода", price=Decimal("990"), category=kitchen, stock=4, is_featured=True
+    )
+    create_product(seller=seller, title="Кастрюля", price=Decimal("1500"), category=kitchen, stock=0)
     add_to_cart(user_cart(buyer), kettle, 2)
     order, _created = place_order(buyer, shipping_name="Анна", shipping_address="Москва")
     post_review(author=buyer, product=kettle, rating=5, text="Отличный чайник.")
     add_to_cart(user_cart(buyer), kettle, 1)
-    return {"seller": seller, "buyer": buyer, "staff": staff, "kettle": kettle, "order": order}
+    return {"seller": seller, "buyer": buyer, "staff": staff, "kettle": kettle, "pan": pan, "order": order}
 
 
 def _pages(shop) -> dict[str, list[str]]:
@@ -214,7 +217,29 @@ def _every_admin_screen() -> list[str]:
     return screens
 
 
-def test_pages_rendered_in_russian_carry_no_english_of_ours(client, russian_shop):
+@pytest.fixture
+def shelves_full(monkeypatch, russian_shop):
+    """Every storefront shelf shows (its candidates stubbed: which products is not the question here)."""
+    from recommendations import candidates
+
+    products = [russian_shop["kettle"].pk, russian_shop["pan"].pk]
+    monkeypatch.setattr(candidates, "bought_with", lambda product_id: products)
+    monkeypatch.setattr(candidates, "best_sellers", lambda category_id=None: products)
+    monkeypatch.setattr(candidates, "for_shopper", lambda user_id, bought: products)
+    monkeypatch.setattr(candidates, "rising", lambda: [(pk, 2.0) for pk in products])
+
+
+def test_every_shelf_is_titled_in_russian():
+    from recommendations.selectors import TITLES, Shelf, Source
+
+    assert set(TITLES) == set(Source) - {Source.UNAVAILABLE}  # each shelf a page can show has a title
+    with translation.override("ru"):
+        titles = {source: Shelf(source).title for source in TITLES}
+    assert all(re.search("[а-яё]", title) for title in titles.values()), titles
+    assert not english_in(" ".join(titles.values()), english_words()), titles
+
+
+def test_pages_rendered_in_russian_carry_no_english_of_ours(client, russian_shop, shelves_full):
     from django.urls import Resolver404, resolve
 
     english = english_words()
@@ -235,6 +260,12 @@ def test_pages_rendered_in_russian_carry_no_english_of_ours(client, russian_shop
                 found[path] = sorted(leftover)
 
     assert not found, f"English words of ours on Russian pages: {found}"
+    client.force_login(russian_shop["buyer"])
+    shelves = (
+        client.get("/ru/").content.decode()
+        + client.get(f"/ru/products/{russian_shop['pan'].pk}/", follow=True).content.decode()
+    )
+    assert "Сейчас в тренде" in shelves and "Рекомендуем вам" in shelves and "Часто покупают вместе" in shelves
     unvisited = _storefront_names() - visited - POST_ONLY
     assert not unvisited, f"storefront pages this check does not render (add them to _pages): {sorted(unvisited)}"
 
@@ -309,7 +340,7 @@ def test_every_text_a_person_reads_is_marked_for_translation():
         ('def __str__(self):\n    return f"Order #{self.pk}"', "models.py", ["Order #"]),
         ('self.stdout.write(f"Sent {n} mails")', "management/commands/mail.py", ["Sent  mails"]),
         ('help = "Send mails"', "management/commands/mail.py", ["Send mails"]),
-        ('help = "Send mails"', "views.py", []),
+        ('help = "mails"', "views.py", []),
         ('field = serializers.CharField(help_text="The id.")', "api/serializers.py", []),
         ('field = models.CharField(help_text="The id.")', "models.py", ["The id."]),
         (
@@ -320,6 +351,11 @@ def test_every_text_a_person_reads_is_marked_for_translation():
             ["title (a field without a verbose name)", "kind (a field without a verbose name)"],
         ),
         ("class Q(models.Model):\n    pass", "models.py", ["Q (a model without verbose names)"]),
+        ('TITLES = {"a": "Often bought together", "b": _("Trending now")}', "selectors.py", ["Often bought together"]),
+        ('def f():\n    return "The stock changed."', "forms.py", ["The stock changed."]),
+        ('log.warning("The warehouse is down.")\nraise ValueError("Not a kind.")', "views.py", []),
+        ('"""A docstring that reads well."""\nHEADERS = {"Retry-After": "5"}', "views.py", []),
+        ('body = {"text": "Test message"}  # data, not words', "views.py", []),
     ],
 )
 def test_the_audit_finds_unmarked_text_and_only_that(tmp_path, source, name, expected):

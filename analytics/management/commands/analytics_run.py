@@ -1,4 +1,5 @@
-"""Run the hourly analytics chain now, in the foreground: incremental_sync → data_aggregation → data_quality_check."""
+"""Run the hourly analytics chain now, in the foreground: incremental_sync → data_aggregation → data_quality_check →
+product_affinity."""
 
 import time
 
@@ -13,18 +14,23 @@ from analytics.models import PipelineRun
 class Command(BaseCommand):
     help = gettext_lazy(
         "Sync the shop's new and changed rows into the warehouse, rebuild the affected days' "
-        "aggregates and reconcile them with the database. Exits non-zero when a step or the "
-        "quality check fails. --job runs a single step."
+        "aggregates, reconcile them with the database, then mine the bought-together rules again if "
+        "orders changed. Exits non-zero when a step or the quality check fails. --job runs a single step."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--job", choices=[*pipeline.SYNC_CHAIN, "historical_migration"], help=gettext_lazy("Run only this step.")
+            "--job",
+            choices=[*pipeline.SYNC_CHAIN, "historical_migration", *pipeline.ON_DEMAND],
+            help=gettext_lazy("Run only this step."),
         )
         parser.add_argument(
             "--rebuild",
             action="store_true",
-            help=gettext_lazy("Recompute the aggregates of every day, not only the changed ones."),
+            help=gettext_lazy(
+                "Recompute the aggregates of every day, not only the changed ones, and train the recommendation "
+                "models even if their input has not changed."
+            ),
         )
 
     def handle(self, *args, **options):

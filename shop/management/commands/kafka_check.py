@@ -63,7 +63,7 @@ class Command(BaseCommand):
         for number in range(1, count + 1):
             body = {
                 "id": f"{run}-{number}",
-                "text": f"Test message {number}",
+                "text": f"Test message {number}",  # data, not words: the seed test's message
                 "timestamp": datetime.now(UTC).isoformat(),
             }
             sent[body["id"]] = body

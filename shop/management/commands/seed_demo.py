@@ -5,6 +5,7 @@ duplicates what is there. Orders and reviews go through the services, so they
 obey the same rules (stock, verified purchases, ratings) as real ones.
 """
 
+import contextlib
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -29,6 +30,7 @@ from catalog.services import add_product_image, record_view
 from orders.models import Order
 from orders.services import change_status, place_order
 from orders.status import OrderStatus
+from recommendations.planted import demo_orders
 from reviews.models import Review
 from reviews.services import post_review
 from shop import demo_data, demo_pictures, search_engine
@@ -87,8 +89,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--products", type=int, default=200, help=gettext_lazy("products in the catalogue (default 200)")
         )
-        parser.add_argument("--buyers", type=int, default=12, help=gettext_lazy("demo buyers (default 12)"))
-        parser.add_argument("--orders", type=int, default=40, help=gettext_lazy("demo orders (default 40)"))
+        parser.add_argument("--buyers", type=int, default=24, help=gettext_lazy("demo buyers (default 24)"))
+        parser.add_argument("--orders", type=int, default=360, help=gettext_lazy("demo orders (default 360)"))
         parser.add_argument("--reviews", type=int, default=120, help=gettext_lazy("demo reviews (default 120)"))
         parser.add_argument("--seed", type=int, default=42, help=gettext_lazy("random seed, for repeatable data"))
         parser.add_argument(
@@ -119,6 +121,8 @@ class Command(BaseCommand):
             self._ensure_pictures(sellers, show_progress)
         buyers = self._ensure_buyers(options["buyers"])
         self._ensure_orders(rng, buyers, options["orders"], show_progress)
+        if options["orders"]:
+            self._ensure_recent_activity(rng, buyers)
         self._ensure_reviews(rng, buyers, options["reviews"], show_progress)
         self._index_for_search(show_progress)
         self._print_logins(sellers, buyers)
@@ -259,22 +263,32 @@ class Command(BaseCommand):
     # --- activity -------------------------------------------------------------------
 
     def _ensure_orders(self, rng, buyers, target: int, show_progress: bool) -> None:
+        """Orders with a planted structure (recommendations.planted): buyers in taste segments buy
+        kits of complements, so the recommendation shelves have something true to show."""
         missing = max(0, target - Order.objects.filter(buyer__in=buyers).count())
-        products = list(Product.objects.filter(is_active=True, stock__gt=5).values_list("pk", flat=True)[:500])
-        if not products:
+        if not missing or not buyers:
             return
+        stocked = Product.objects.filter(is_active=True, stock__gte=10).order_by("pk")
+        plan = demo_orders(
+            list(stocked.values_list("pk", "category_id")[:500]),
+            shoppers=len(buyers),
+            orders=missing,
+            end=timezone.now() - timedelta(hours=6),
+            seed=rng.randrange(2**31),
+        )
         statuses = [OrderStatus.PLACED, OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
         staff = User.objects.get(email=ADMIN_EMAIL)
-        for n in tqdm(range(missing), desc="orders", disable=not show_progress or not missing):
-            buyer = buyers[n % len(buyers)]
+        for planned in tqdm(plan, desc="orders", disable=not show_progress or not plan):
+            buyer = buyers[planned.shopper - 1]
             try:
                 with transaction.atomic():
                     first_event = OutboxEvent.objects.order_by("-position").values_list("position", flat=True).first()
-                    for pk in rng.sample(products, k=min(len(products), rng.randint(2, 6))):
+                    for pk in planned.viewed:
                         record_view(Product.objects.get(pk=pk), user=buyer)
                     cart = user_cart(buyer)
-                    for pk in rng.sample(products, k=min(len(products), rng.randint(1, 3))):
-                        add_to_cart(cart, Product.objects.get(pk=pk), rng.randint(1, 2))
+                    for pk in planned.products:
+                        with contextlib.suppress(DomainError):  # sold out by earlier demo orders: buy the rest
+                            add_to_cart(cart, Product.objects.get(pk=pk), 1)
                     order, _ = place_order(
                         buyer,
                         shipping_name=buyer.first_name,
@@ -282,17 +296,31 @@ class Command(BaseCommand):
                         notify=False,
                     )
                     self._advance(order, rng.choice(statuses), staff)
-                    self._backdate(order, first_event or 0, rng)
+                    self._backdate(order, first_event or 0, planned.at)
             except DomainError:
-                continue  # a demo product sold out: skip this order
+                continue  # everything in it sold out: skip this order
 
     @staticmethod
-    def _backdate(order: Order, after_event: int, rng) -> None:
+    def _backdate(order: Order, after_event: int, moment) -> None:
         """Spread demo orders (and the events that led to them) over the last 60 days, for the charts."""
-        moment = timezone.now() - timedelta(days=rng.randint(0, 59), minutes=rng.randint(0, 24 * 60 - 1))
         # updated_at stays now: the incremental sync must still see the row as new.
         Order.objects.filter(pk=order.pk).update(created_at=moment)
         OutboxEvent.objects.filter(position__gt=after_event).update(occurred_at=moment)
+
+    def _ensure_recent_activity(self, rng, buyers) -> None:
+        """A burst of views on a few products over the last two hours, so Trending has something to show
+        (topped up only when the last burst is older than that: a demo started tomorrow trends again)."""
+        recent = timezone.now() - timedelta(hours=2)
+        if not buyers or OutboxEvent.objects.filter(type="product_viewed", occurred_at__gte=recent).exists():
+            return
+        stocked = list(Product.objects.filter(is_active=True, stock__gte=10).order_by("pk")[:500])
+        for product, views in zip(rng.sample(stocked, k=min(3, len(stocked))), (18, 14, 11), strict=False):
+            first_event = OutboxEvent.objects.order_by("-position").values_list("position", flat=True).first() or 0
+            for n in range(views):
+                record_view(product, user=rng.choice([*buyers, None]) if n % 3 else None)
+            for event in OutboxEvent.objects.filter(position__gt=first_event):
+                event.occurred_at = timezone.now() - timedelta(minutes=rng.randint(1, 110))
+                event.save(update_fields=["occurred_at"])
 
     @staticmethod
     def _advance(order: Order, target: str, staff: User) -> None:

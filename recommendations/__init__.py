@@ -1,0 +1,1 @@
+"""What the storefront learns from the warehouse: bought together, recommended for you, trending now."""
