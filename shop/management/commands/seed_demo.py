@@ -228,13 +228,15 @@ class Command(BaseCommand):
     def _product_words(self, rng, leaf: Category, n: int) -> tuple[str, str]:
         """A demo product's title and description in the demo's language."""
         key = self.leaf_keys.get(leaf.pk, leaf.name)
-        colour = rng.choice(COLOURS)
+        # adjective, noun, colour: the order the random draws were always made in, so a seed gives the shop it gave
         if self.russian:
             adjective = rng.choice(demo_data.RUSSIAN_ADJECTIVES)
             noun = rng.choice(demo_data.RUSSIAN_NOUNS[key])
+            colour = rng.choice(COLOURS)
             title = f"{noun} «{adjective}» ({demo_data.RUSSIAN_COLOURS[colour]}) №{n + 1}"
             return title, f"{title}. Демонстрационный товар в разделе «{leaf.name}» от демонстрационного магазина."
-        title = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS[key])} ({colour}) #{n + 1}"
+        adjective, noun, colour = rng.choice(ADJECTIVES), rng.choice(NOUNS[key]), rng.choice(COLOURS)
+        title = f"{adjective} {noun} ({colour}) #{n + 1}"
         return title, f"{title}. A demo product in {leaf.name}, sold by a demo shop."
 
     def _ensure_pictures(self, sellers, show_progress: bool) -> None:
