@@ -156,7 +156,7 @@ ch_hosts() {  # the four native-protocol addresses, the first one first
   echo "$hosts"
 }
 
-up_clickhouse() {
+up_clickhouse_cluster() {
   up_zookeeper
   local n; for n in 1 2 3 4; do up_ch "$n"; done
   # The first node answers; the driver fails over to the others (alt_hosts) when it does not.
@@ -164,8 +164,8 @@ up_clickhouse() {
   cluster_set_env CLICKHOUSE_CLUSTER "$CLUSTER_NAME"
   log "clickhouse ready: 2 shards × 2 replicas on $(ch_hosts)"
 }
-down_clickhouse() { local n; for n in 4 3 2 1; do cluster_stop "ch$n"; done; }
-status_clickhouse() { local n; for n in 1 2 3 4; do curl -sf "http://127.0.0.1:$((CH_HTTP_BASE + n))/ping" >/dev/null || return 1; done; }
+down_clickhouse_cluster() { local n; for n in 4 3 2 1; do cluster_stop "ch$n"; done; }
+status_clickhouse_cluster() { local n; for n in 1 2 3 4; do curl -sf "http://127.0.0.1:$((CH_HTTP_BASE + n))/ping" >/dev/null || return 1; done; }
 
 # --- Kafka: three KRaft nodes, each broker and controller ------------------------------------
 kafka_voters() {
@@ -438,7 +438,7 @@ status_web() { curl -sf "http://127.0.0.1:$WEB_BASE/health/live" >/dev/null; }
 cluster_node_up() {  # one component or one node
   case "$1" in
     zookeeper) up_zookeeper ;;
-    clickhouse) up_clickhouse ;;
+    clickhouse) up_clickhouse_cluster ;;
     ch[1-4]) up_ch "${1#ch}" ;;
     kafka) up_kafka_cluster ;;
     kafka[1-3]) up_kafka_node "${1#kafka}"; wait_for "$1" 90 port_open "$((KAFKA_BASE + ${1#kafka}))" ;;
@@ -457,7 +457,7 @@ cluster_node_up() {  # one component or one node
 cluster_node_down() {
   case "$1" in
     zookeeper) down_zookeeper ;;
-    clickhouse) down_clickhouse ;;
+    clickhouse) down_clickhouse_cluster ;;
     kafka) down_kafka_cluster ;;
     search) down_search_cluster ;;
     spark) down_spark_cluster ;;
@@ -483,7 +483,7 @@ cluster() {
     kill)
       for target in "${targets[@]}"; do cluster_stop "$target" KILL; done ;;
     status)
-      for target in zookeeper clickhouse kafka_cluster search_cluster spark_cluster web; do
+      for target in zookeeper clickhouse_cluster kafka_cluster search_cluster spark_cluster web; do
         if "status_$target" 2>/dev/null; then echo "${target%_cluster}: up"; else echo "${target%_cluster}: down"; fi
       done ;;
     *) echo "usage: scripts/stack cluster up|down|kill|status [component|node ...]" >&2; return 2 ;;

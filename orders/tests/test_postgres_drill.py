@@ -63,31 +63,33 @@ def test_postgres_restarted_under_load_fails_cleanly_recovers_and_leaves_no_half
 
     errors: list[str] = []
     with gunicorn("config.wsgi", env, workers=2, threads=4, errors=errors) as base:
-        workers = [threading.Thread(target=shop, args=(base, n)) for n in range(4)]
+        workers = [threading.Thread(target=shop, args=(base, n), daemon=True) for n in range(4)]
         for worker in workers:
             worker.start()
-        time.sleep(3)
-        connections.close_all()
         try:
-            stack("down", "postgres")
-            time.sleep(4)
-            during_outage = len(statuses)
-        finally:
-            stack("up", "postgres")
-        recovered = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+            time.sleep(3)
+            connections.close_all()
             try:
-                if requests.get(f"{base}/health/ready", timeout=5).status_code == 200:
-                    recovered = requests.get(f"{base}/api/v1/products", timeout=5).status_code
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        time.sleep(2)
-        stop.set()
-        for worker in workers:
-            worker.join(timeout=30)
+                stack("down", "postgres")
+                time.sleep(4)
+                during_outage = len(statuses)
+            finally:
+                stack("up", "postgres")
+            recovered = None
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(f"{base}/health/ready", timeout=5).status_code == 200:
+                        recovered = requests.get(f"{base}/api/v1/products", timeout=5).status_code
+                        break
+                except requests.RequestException:
+                    pass
+                time.sleep(0.5)
+            time.sleep(2)
+        finally:  # the shoppers stop whatever happened, or their threads keep the test process alive
+            stop.set()
+            for worker in workers:
+                worker.join(timeout=30)
 
     connections.close_all()
     assert recovered == 200
