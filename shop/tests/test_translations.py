@@ -296,14 +296,56 @@ def test_mails_to_russian_speakers_carry_no_english_of_ours(client, russian_shop
     client.post(
         "/ru/accounts/signup/", {"email": "pokupatel@example.com", "password": "a-long-secret-42", "role": "buyer"}
     )
+    client.post("/accounts/password/reset/", {"email": "pokupatel@example.com"})  # the account's language
 
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5
     subjects = [message.subject for message in mail.outbox]
     assert subjects[0].startswith("Ваш заказ №") and subjects[1].startswith("Новый заказ №"), subjects
+    assert "/ru/accounts/reset/" in mail.outbox[4].body
     assert "2 × Чайник по 1\u00a0234,50" in mail.outbox[0].body
     for message in mail.outbox:
         leftover = english_in(visible_text(message.subject + "\n" + message.body), english)
         assert not leftover, (message.subject, leftover)
+
+
+def _error_pages(request) -> dict[int, str]:
+    """Each error page as its handler writes it for this request (the 503 while the database fails)."""
+    from django.db import OperationalError
+
+    from accounts.throttling import too_many_attempts
+    from shop import error_views
+
+    pages = {
+        400: error_views.bad_request(request),
+        403: error_views.permission_denied(request),
+        404: error_views.page_not_found(request),
+        429: too_many_attempts(request, 30),
+        500: error_views.server_error(request),
+    }
+    try:
+        raise OperationalError("the database went away")
+    except OperationalError:
+        pages[503] = error_views.server_error(request)
+    return {status: response.content.decode() for status, response in pages.items() if response.status_code == status}
+
+
+@pytest.mark.django_db
+def test_error_pages_in_russian_carry_no_english_of_ours(rf):
+    """The pages a person meets when something fails, each in Russian: 400, 403, 404, 429, 500, 503."""
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/ru/products/")
+    request.user, request.session = AnonymousUser(), {}
+    with translation.override("ru"):
+        pages = _error_pages(request)
+
+    assert sorted(pages) == [400, 403, 404, 429, 500, 503]
+    english = english_words()
+    for status, page in pages.items():
+        assert '<html lang="ru">' in page and re.search("[а-яё]{4,}", page), status
+        assert not english_in(visible_text(page), english), (status, sorted(english_in(visible_text(page), english)))
+    with translation.override("en"):
+        assert "Something went wrong" in _error_pages(request)[500]  # the check reads what it thinks it reads
 
 
 def test_every_text_a_person_reads_is_marked_for_translation():
