@@ -1,5 +1,6 @@
 """The demo data command: idempotent, and it prints the logins."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from accounts.models import User
 from catalog.models import Product
 from orders.models import Order
 from reviews.models import Review
+from shop import demo_data
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +143,9 @@ def test_a_russian_demo_shop_speaks_russian(settings):
     assert CategoryTranslation.objects.filter(language="en").count() == Category.objects.count()
     assert set(User.objects.filter(is_superuser=False).values_list("language", flat=True)) == {"ru"}
     assert all(re.fullmatch(r"[a-z0-9-]+", slug) for slug in Product.objects.values_list("slug", flat=True))
-    assert Product.objects.filter(price__gte=100).exists()  # priced in roubles, not in dollar figures
+    # priced in roubles at a rouble's size (a kettle costs thousands), not dollar figures with a ₽
+    assert set(Product.objects.values_list("currency", flat=True)) == {"RUB"}
+    assert min(Product.objects.values_list("price", flat=True)) >= Decimal("1.99") * demo_data.PRICE_SCALE["RUB"]
     assert "Демонстрационные данные готовы" in out.getvalue()
 
 
