@@ -6,7 +6,8 @@
 - Someone who asks for a page without a prefix while preferring another language (the switcher's
   cookie, the language kept on their account, or else their browser's Accept-Language) is
   redirected to the same page under that language's prefix: GET and HEAD only, before any view
-  runs, so nothing is recorded twice.
+  runs, so nothing is recorded twice. An address that leads nowhere has nowhere to send them: its
+  "not found" page speaks their language.
 - The shop's own language also answers under its prefix (`/en/products/` when English is the
   shop's language): a permanent redirect to the address without it, so such links work too.
 - The API (/api/...) never moves: it answers in the language of Accept-Language, and says which
@@ -54,6 +55,8 @@ class LanguageMiddleware:
         language = i18n.language_of_request(request)
         if not is_api(path) and language == settings.LANGUAGE_CODE and not path.startswith(NOT_PAGES):
             redirect = self._redirect_to_preferred(request, path)
+            if redirect is None:
+                language = self._language_of_a_missing_page(request, path) or language
         if redirect is not None:
             return redirect
         translation.activate(language)
@@ -70,6 +73,18 @@ class LanguageMiddleware:
         return HttpResponsePermanentRedirect(
             f"{request.META.get('SCRIPT_NAME', '')}{path}" + (f"?{query}" if query else "")
         )
+
+    @staticmethod
+    def _language_of_a_missing_page(request, path: str) -> str | None:
+        """An address without a prefix that leads nowhere has no page in any language to send anyone
+        to: its "not found" page speaks the preferred language rather than the shop's."""
+        preferred = _preferred(request)
+        if not preferred or preferred == settings.LANGUAGE_CODE or translation.get_language_from_path(path):
+            return None
+        with translation.override(settings.LANGUAGE_CODE):
+            if is_valid_path(path, getattr(request, "urlconf", None)):
+                return None
+        return preferred
 
     @staticmethod
     def _redirect_to_preferred(request, path: str) -> HttpResponseRedirect | None:

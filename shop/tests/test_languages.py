@@ -75,6 +75,25 @@ def test_a_signed_in_persons_language_follows_them_to_a_new_device(client, buyer
     assert response.status_code == 302 and response["Location"] == "/ru/orders/"
 
 
+@pytest.mark.parametrize("how", ["browser", "cookie"])
+def test_an_address_that_leads_nowhere_says_so_in_the_preferred_language(client, how):
+    if how == "cookie":
+        client.cookies["django_language"] = "ru"
+    headers = {"HTTP_ACCEPT_LANGUAGE": "ru"} if how == "browser" else {}
+
+    missing = client.get("/no-such-page/", **headers)
+
+    assert missing.status_code == 404 and missing["Content-Language"] == "ru"
+    assert '<html lang="ru">' in missing.content.decode()
+    assert client.get("/api/v1/no-such-thing", HTTP_ACCEPT_LANGUAGE="en").status_code == 404
+
+
+def test_an_address_that_leads_nowhere_stays_in_english_for_an_english_browser(client):
+    missing = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert missing.status_code == 404 and missing["Content-Language"] == "en"
+
+
 def test_a_form_posted_to_an_address_without_a_prefix_is_not_redirected(client):
     response = client.post(
         "/accounts/login/", {"username": "x@example.com", "password": "x"}, HTTP_COOKIE="django_language=ru"
