@@ -303,7 +303,7 @@ spark_alive_workers() {
 up_spark_cluster() {
   spark  # the JDBC drivers the jobs read with
   up_spark_master; up_spark_worker 1; up_spark_worker 2
-  wait_for spark-workers 60 test "$(spark_alive_workers)" -ge 2
+  wait_for spark-workers 180 test "$(spark_alive_workers)" -ge 2
   cluster_set_env SPARK_MASTER "spark://127.0.0.1:$SPARK_MASTER_PORT"
   cluster_set_env SPARK_MASTER_STATUS_URL "http://127.0.0.1:$SPARK_MASTER_UI_PORT/json/"
   log "spark ready: a master on spark://127.0.0.1:$SPARK_MASTER_PORT and 2 workers"
