@@ -33,7 +33,7 @@ endif
 endif
 SEED_LANGUAGE = $(if $(LANGUAGE_CODE),--language $(LANGUAGE_CODE),)
 
-.PHONY: run test stack cluster bench lint format clean audit schema messages
+.PHONY: run test stack cluster bench lint format clean audit schema messages translations
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -68,7 +68,7 @@ run: $(VENV)/.base-installed
 	echo "Mail: $${MAILPIT_URL:-printed here, in this terminal}" && \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev-installed lint
+test: $(VENV)/.dev-installed lint translations
 	scripts/stack up postgres redis s3 search kafka clickhouse mail
 	scripts/stack browser
 	scripts/stack spark
@@ -76,7 +76,6 @@ test: $(VENV)/.dev-installed lint
 	scripts/stack oasdiff
 	clients/sdk setup
 	@set -a; . ./.env.stack; set +a; export DB_CONN_MAX_AGE=0; \
-	$(PY) manage.py compile_translations >/dev/null && \
 	$(PY) -m pytest -m "not drill and not cluster" $(PYTEST_ARGS) && \
 	$(PY) -m pytest -m drill -n 0 $(PYTEST_ARGS)
 	@# the cluster topology, then the tests and drills that need it (one at a time: they stop its nodes)
@@ -85,6 +84,11 @@ test: $(VENV)/.dev-installed lint
 	$(PY) -m pytest -m cluster -n 0 $(PYTEST_ARGS); status=$$?; \
 	echo "[cluster] start and tests took $$(( $$(date +%s) - started )) s"; \
 	scripts/stack cluster down; exit $$status
+
+# The compiled catalogues (.mo, not kept in git) that the site, its servers and the tests read. Compiling
+# signs nothing, so a development setting spares asking for a SECRET_KEY (a clean clone has none).
+translations:
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py compile_translations >/dev/null
 
 stack:
 	scripts/stack up

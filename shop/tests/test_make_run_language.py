@@ -1,4 +1,4 @@
-"""`make run LANG=ru` makes a Russian shop: the Makefile's own variables, read through make itself.
+"""`make run LANG=ru` makes a Russian shop, and `make test` compiles the catalogues: read through make itself.
 
 The README promises it (Russian pages without a prefix, prices in roubles, Russian demo data), while
 a terminal's LANG (its locale, ru_RU.UTF-8 on a Russian desktop) must not change the shop.
@@ -51,3 +51,17 @@ def test_make_run_seeds_the_demo_shop_in_that_language():
     )
 
     assert "manage.py seed_demo --language ru" in planned.stdout
+
+
+def test_make_test_compiles_the_catalogues_on_a_clean_clone_without_a_secret_key():
+    """A fresh clone has no SECRET_KEY and DEBUG off: compiling the catalogues must not ask for one."""
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "JWT_SIGNING_KEY"}}
+    environment.pop("MAKEFLAGS", None)
+
+    compile_them = ["make", "-s", "--no-print-directory", "translations"]
+    compiled = subprocess.run(compile_them, cwd=ROOT, env=environment, capture_output=True, text=True)
+    planned = subprocess.run(["make", "-n", "--no-print-directory", "test"], cwd=ROOT, capture_output=True, text=True)
+
+    assert compiled.returncode == 0, compiled.stderr[-2000:]
+    assert (ROOT / "locale" / "ru" / "LC_MESSAGES" / "django.mo").is_file()
+    assert "manage.py compile_translations" in planned.stdout  # `make test` runs that target first
