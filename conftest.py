@@ -64,6 +64,18 @@ def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _shops_own_language():
+    """Each test starts in the shop's own language and leaves no other behind: a page asked for under
+    /ru/ activates Russian for the rest of its thread, which would make the next test's messages depend
+    on the order the tests ran in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

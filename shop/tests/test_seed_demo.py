@@ -156,3 +156,12 @@ def test_the_russian_demo_shop_tops_up_without_duplicating():
     call_command("seed_demo", *SMALL, "--language", "ru", stdout=StringIO())
 
     assert _counts() == first
+
+
+def test_seeding_in_russian_leaves_the_callers_language_as_it_was():
+    from django.utils import translation
+
+    with translation.override("en"):
+        call_command("seed_demo", *SMALL, "--language", "ru", stdout=StringIO())
+
+        assert translation.get_language() == "en"

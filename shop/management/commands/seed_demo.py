@@ -108,9 +108,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        """The shop is written, and its logins printed, in its language; whoever called the command
+        (a test, a script calling call_command) gets their own language back afterwards."""
         self.language = options["language"]
-        translation.activate(self.language)
         self.russian = self.language == "ru"
+        with translation.override(self.language):
+            self._seed(options)
+
+    def _seed(self, options) -> None:
         rng = random.Random(options["seed"])
         show_progress = options["verbosity"] > 0
         self._ensure_admin()
