@@ -31,6 +31,9 @@ def cluster_search(settings, cluster_topology):
     settings.SEARCH_URL = cluster_topology["SEARCH_URL"]
     settings.SEARCH_REPLICAS = int(cluster_topology["SEARCH_REPLICAS"])
     settings.SEARCH_INDEX_PREFIX = f"drill-{uuid.uuid4().hex[:12]}"
+    # A stopped node refuses connections at once; the drill is about that, not about latency, so a
+    # loaded machine's slow answer must not send a search to the database fallback.
+    settings.SEARCH_TIMEOUT = 15.0
     indexer.ensure_indices()
     yield settings.SEARCH_URL.split(",")
     search_engine.admin_client().indices.delete(index=f"{settings.SEARCH_INDEX_PREFIX}-*", ignore_unavailable=True)
