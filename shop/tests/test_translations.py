@@ -279,7 +279,8 @@ def test_what_the_page_check_skips_is_not_a_page(client, russian_shop):
         arguments = {"pk": kettle.pk, "image_id": 1} if "image-" in name else {"pk": kettle.pk}
         for kwargs in (arguments, {"pk": kettle.pk}, {}):
             try:
-                path = reverse(name, kwargs=kwargs)
+                with translation.override("ru"):  # the Russian addresses, as the page check visits them
+                    path = reverse(name, kwargs=kwargs)
                 break
             except Exception:  # noqa: S112 (the next set of arguments)
                 continue
