@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from config.celery import app as celery_app
+from shop import shared_reads
 
 # Decided once, before any task is sent: Celery builds its connection pool on first use.
 # Tasks run eagerly in tests; the worker test points a real worker at this same broker.
@@ -62,6 +63,7 @@ def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
     cache.clear()
+    shared_reads.drop_local_copies()
 
 
 @pytest.fixture(autouse=True)
@@ -211,8 +213,9 @@ def warehouse(request, settings, tmp_path_factory):
     if request.param == "clickhouse-server":
         if not os.environ.get("CLICKHOUSE_URL"):
             pytest.skip("CLICKHOUSE_URL is not set (make test starts ClickHouse and sets it)")
-        base = os.environ["CLICKHOUSE_URL"].rsplit("/", 1)[0]
-        settings.CLICKHOUSE_URL = f"{base}/{database}"
+        from analytics.warehouse import with_database
+
+        settings.CLICKHOUSE_URL = with_database(os.environ["CLICKHOUSE_URL"], database)
     else:
         settings.CLICKHOUSE_URL = ""
         settings.CHDB_PATH = tmp_path_factory.getbasetemp() / "chdb"  # one embedded server per process

@@ -21,6 +21,7 @@ from shop import events, i18n
 from shop.background import run_soon
 from shop.errors import Conflict, DomainError, Forbidden
 from shop.i18n.slugs import slug_for
+from shop.shared_reads import forget
 from shop.tasks import send_mail_message
 
 SIGNUP_ROLES = (Role.BUYER, Role.SELLER)
@@ -194,6 +195,7 @@ def confirm_sign_up(*, uid: str, token: str, password: str) -> User:
     profile = getattr(user, "seller_profile", None)
     if profile is not None:
         enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
+        forget("shops")
     events.record("user_signed_up", user=user, role=user.role)
     return user
 
@@ -207,6 +209,7 @@ def create_seller_profile(user: User, *, shop_name: str, description: str = "") 
         contact_email="",  # public: the seller chooses it; the login address stays private
     )
     enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
+    forget("shops")
     return profile
 
 
@@ -216,6 +219,7 @@ def shop_visibility_changed(user: User) -> None:
     profile = getattr(user, "seller_profile", None)
     if profile is not None:
         enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
+        forget("shops")
 
 
 def update_seller_profile(profile: SellerProfile, *, by, **fields) -> SellerProfile:
@@ -229,6 +233,7 @@ def update_seller_profile(profile: SellerProfile, *, by, **fields) -> SellerProf
     profile.full_clean(exclude=["user"])
     profile.save()
     enqueue(SearchQueueEntry.Kind.SELLER, [profile.pk])
+    forget("shops")
     if "shop_name" in fields:  # their products' documents carry the shop's name
         enqueue(SearchQueueEntry.Kind.PRODUCT, profile.user.products.values_list("pk", flat=True))
     return profile

@@ -156,3 +156,9 @@ def warehouse():
     return _warehouse_for(
         settings.CLICKHOUSE_URL, str(settings.CHDB_PATH), settings.CHDB_DATABASE, settings.CLICKHOUSE_CLUSTER
     )
+
+
+def with_database(url: str, database: str) -> str:
+    """CLICKHOUSE_URL naming another database on the same server, with the same options."""
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{database}").geturl()

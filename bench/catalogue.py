@@ -1,8 +1,10 @@
-"""The catalogue benchmark: our list and pages next to a bare DRF list over the same table.
+"""The catalogue benchmark: the storefront pages next to their JSON twins, the API lists next to a bare
+DRF list over the same table.
 
-Loads 10k products into a separate database, serves the site with gunicorn and
-drives each endpoint in turn with wrk from the same machine, interleaved, in
-several rounds, so the ratio holds even on a noisy machine.
+Loads 10k products into a separate database, serves the site with gunicorn (on PostgreSQL and the
+Redis cache, as deployed) and drives each endpoint in turn with wrk from the same machine,
+interleaved, in several rounds, so the ratios hold even on a noisy machine. Each target's figure is
+printed next to its floor (bench/twins.py).
 """
 
 import os
@@ -10,6 +12,7 @@ import platform
 
 import requests
 
+from bench import twins
 from bench.common import (
     CONNECTIONS,
     DURATION,
@@ -21,6 +24,7 @@ from bench.common import (
     log,
     manage,
     table,
+    targets_table,
     wrk,
 )
 from shop.testing import gunicorn
@@ -30,7 +34,7 @@ PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "10000"))
 
 
 def run() -> None:
-    env = environment("shop_bench")
+    env = environment("", keep=("REDIS_URL",))
     # Like for like with the bare view, which counts its rows on every request: no shared count.
     env["CATALOGUE_COUNT_SECONDS"] = "0"
     ensure_database(env["DATABASE_URL"])
@@ -39,16 +43,11 @@ def run() -> None:
     manage(env, "seed_demo", "--products", str(PRODUCTS), "--orders", "40", "--reviews", "200", "--no-pictures", "-v0")
     wrk_binary = ensure_wrk()
     with gunicorn("bench.wsgi", env, workers=WORKERS, port=PORT) as base:
-        product_id = requests.get(f"{base}/api/v1/products?page_size=1", timeout=5).json()["results"][0]["id"]
-        slug_url = requests.get(f"{base}/products/{product_id}/", timeout=5, allow_redirects=False).headers["Location"]
-        targets = {
-            "bare DRF list (floor)": "/bench/bare-products",
-            "API product list": "/api/v1/products",
-            "API product list, filtered + sorted": "/api/v1/products?in_stock=true&min_price=10&ordering=price",
-            "catalogue page": "/products/",
-            "API product detail": f"/api/v1/products/{product_id}",
-            "product page": slug_url,
-        }
+        targets = twins.targets(lambda path: requests.get(base + path, timeout=10), search=False)
+        only = [name for name in os.environ.get("BENCH_ENDPOINTS", "").split(",") if name]
+        if only:  # a quick look at some rows and what they are compared with
+            wanted = set(only) | {twins.twin_of(name) for name in only}
+            targets = {name: path for name, path in targets.items() if name in wanted}
         for path in targets.values():  # warm every worker's connections and caches
             for _ in range(WORKERS * 2):
                 requests.get(base + path, timeout=10).raise_for_status()
@@ -61,6 +60,9 @@ def run() -> None:
     print(f"Machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()}")
     print(
         f"gunicorn {WORKERS} sync workers · wrk -t2 -c{CONNECTIONS} -d{DURATION} · "
-        f"{PRODUCTS} products on PostgreSQL · median of {ROUNDS} interleaved rounds\n"
+        f"{PRODUCTS} products on PostgreSQL, Redis cache · median of {ROUNDS} interleaved rounds · "
+        f"load average at the end {os.getloadavg()[0]:.1f}\n"
     )
-    table(results, lambda name: "bare DRF list (floor)", "vs bare list")
+    table(results, twins.twin_of, "vs its floor")
+    print()
+    targets_table(results)

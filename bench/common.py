@@ -20,11 +20,23 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)
 REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
 
 
-def environment(database: str, *, keep: tuple[str, ...] = ()) -> dict:
-    """The benchmark server's environment: its own database, and only the services it measures."""
-    env = {**os.environ, "DATABASE_URL": database_url(database), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+# Every benchmark database is named after this prefix (shop_bench, shop_bench_search, ...): two
+# checkouts benchmarking on one PostgreSQL at once give each its own (BENCH_DATABASE=shop_mine_bench).
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE", "shop_bench")
+
+
+def environment(suffix: str, *, keep: tuple[str, ...] = ()) -> dict:
+    """The benchmark server's environment: its own database (the prefix and `suffix`), and only the
+    services it measures."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(DATABASE_PREFIX + suffix),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
     # DEBUG is off there, so the settings want a strong key: one per run, unless one is given.
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    # Keys of their own in a shared Redis: pages of another benchmark's database (or run) never answer.
+    env["CACHE_KEY_PREFIX"] = f"{DATABASE_PREFIX + suffix}-{secrets.token_hex(4)}"
     for name in SERVICE_SETTINGS:
         if name not in keep:
             env.pop(name, None)
@@ -101,8 +113,25 @@ def table(results: dict[str, list[dict]], floor_of, ratio_label: str) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, runs in results.items():
         run = median(runs)
-        floor = median(results[floor_of(name)])["rps"]
+        floor = median(results.get(floor_of(name)) or runs)["rps"]
         print(
             f"| {name} | {run['rps']:.0f} | {run['p50_ms']:.1f} | {run['p95_ms']:.1f} | {run['p99_ms']:.1f} "
             f"| {sum(r['errors'] for r in runs)} | {run['rps'] / floor:.2f}× |"
+        )
+
+
+def targets_table(results: dict[str, list[dict]]) -> None:
+    """Each target of bench/twins.py measured here: its figure next to its floor's, and the ratio wanted."""
+    from bench.twins import TWINS
+
+    print("| target | req/s | floor | floor req/s | ratio | wanted | met |")
+    print("|---|---:|---|---:|---:|---:|---|")
+    for name, (floor, wanted) in TWINS.items():
+        if name not in results or floor not in results:
+            continue
+        mine, theirs = median(results[name])["rps"], median(results[floor])["rps"]
+        ratio = mine / theirs
+        print(
+            f"| {name} | {mine:.0f} | {floor} | {theirs:.0f} | **{ratio:.2f}×** | ≥ {wanted:.2f}× "
+            f"| {'yes' if ratio >= wanted else 'no'} |"
         )

@@ -41,7 +41,7 @@ REHASH = (
 
 
 def run() -> None:
-    env = environment("shop_bench_load", keep=("REDIS_URL", "CELERY_BROKER_URL", "SEARCH_URL"))
+    env = environment("_load", keep=("REDIS_URL", "CELERY_BROKER_URL", "SEARCH_URL"))
     # Every simulated shopper logs in from 127.0.0.1: the per-address login throttle
     # (10/min) would refuse nearly all of them, which measures the throttle, not the shop.
     env["LOGIN_THROTTLE_RATE"] = "100000/min"

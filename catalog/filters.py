@@ -118,3 +118,31 @@ class StorefrontProductFilter(ProductFilter):
 
     def filter_category_choice(self, queryset, name, value):
         return self.filter_category(queryset, name, value.pk if value else None)
+
+
+class _EmptyField:
+    """A field of the empty filter form: nothing entered."""
+
+    def value(self) -> None:
+        return None
+
+
+class _EmptyForm:
+    """What the catalogue page reads from its filter form when the request names no filter."""
+
+    errors: dict = {}
+
+    def __getattr__(self, name: str) -> _EmptyField:
+        if name in StorefrontProductFilter.base_filters:
+            return _EmptyField()
+        raise AttributeError(name)
+
+
+class _Unfiltered:
+    """A filter set that filters nothing: the form is empty and valid, without building one."""
+
+    form = _EmptyForm()
+    is_bound = False
+
+
+UNFILTERED = _Unfiltered()

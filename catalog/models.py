@@ -102,6 +102,12 @@ class ProductQuerySet(models.QuerySet):
         clone._attach_images = True
         return clone
 
+    def without_images(self) -> "ProductQuerySet":
+        """The same rows, their images left for the caller to attach (`attach_images`)."""
+        clone = self._chain()
+        clone._attach_images = False
+        return clone
+
     def _clone(self):
         clone = super()._clone()
         clone._attach_images = self._attach_images
@@ -122,6 +128,8 @@ def attach_images(products: list["Product"], *, using: str = "default") -> None:
     pins the order to ProductImage.Meta.ordering.
     """
     by_product: dict[int, list[ProductImage]] = {product.pk: [] for product in products}
+    if not by_product:
+        return
     for image in ProductImage.objects.db_manager(using).raw(_images_sql(len(by_product), using), list(by_product)):
         by_product[image.product_id].append(image)
     for product in products:

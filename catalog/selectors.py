@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerProfile
 from accounts.selectors import public_shops
-from catalog.models import Category, CategoryTranslation, Product, ProductImage
+from catalog.models import Category, CategoryTranslation, Product, ProductImage, attach_images
+from shop.shared_reads import shared_read
 
 # Public sort keys, as clients and the storefront name them, and what they mean.
 PRODUCT_ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -109,6 +110,7 @@ def category_with_descendants(category_id: int) -> list[int] | None:
     return found
 
 
+@shared_read(topics=("categories",))
 def category_tree() -> list[Category]:
     """Root categories with their children and every translation prefetched."""
     return list(Category.objects.filter(parent__isnull=True).prefetch_related("translations", "children__translations"))
@@ -129,11 +131,24 @@ def category_labels(ids: list[int] | None = None, language: str | None = None) -
 
 
 def featured_products(limit: int = 8) -> list[Product]:
-    return list(visible_products().filter(is_featured=True).order_by("-rating_average", "-id")[:limit])
+    return list(_featured(visible_products())[:limit])
+
+
+def _featured(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    return queryset.filter(is_featured=True).order_by("-rating_average", "-id")
 
 
 def newest_products(limit: int = 8) -> list[Product]:
     return list(order_products(visible_products(), "newest")[:limit])
+
+
+def home_products(limit: int = 8) -> tuple[list[Product], list[Product]]:
+    """The home page's featured and newest products, their images fetched together (three queries)."""
+    without_images = _visible_products_template().without_images()
+    featured = list(_featured(without_images)[:limit])
+    newest = list(order_products(without_images, "newest")[:limit])
+    attach_images([*featured, *newest])
+    return featured, newest
 
 
 def seller_products(seller, *, include_inactive: bool = False) -> QuerySet[Product]:
@@ -141,6 +156,7 @@ def seller_products(seller, *, include_inactive: bool = False) -> QuerySet[Produ
     return base.filter(seller=seller)
 
 
+@shared_read(topics=("categories", "shops"))
 def filter_options() -> dict:
     """The choices of the catalogue's filter form, read as plain values (two small queries)."""
     parents = dict(Category.objects.values_list("id", "parent_id"))

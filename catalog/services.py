@@ -11,13 +11,14 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
-from catalog import selectors
+from catalog import product_pages, selectors
 from catalog.images import prepare_image
 from catalog.models import Category, CategoryTranslation, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
 from shop.errors import Conflict, DomainError, Forbidden, StaleStock
 from shop.i18n.slugs import slug_for
+from shop.shared_reads import forget
 
 logger = logging.getLogger(__name__)
 
@@ -196,6 +197,7 @@ def add_product_image(product: Product, *, by, upload, alt_text: str = "") -> Pr
         with transaction.atomic():
             locked = Product.objects.select_for_update().get(pk=product.pk)
             existing = locked.images.aggregate(last=Max("position"), primaries=Count("id", filter=Q(is_primary=True)))
+            product_pages.changed([product.pk])
             return ProductImage.objects.create(
                 product=locked,
                 image=original,
@@ -241,6 +243,7 @@ def update_product_image(image: ProductImage, *, by, alt_text=None, position=Non
     if position is not None:
         image.position = position
     image.save()
+    product_pages.changed([image.product_id])
     return image
 
 
@@ -250,6 +253,7 @@ def delete_product_image(image: ProductImage, *, by) -> None:
     ensure_can_manage(by, image.product)
     keys, product_id, was_primary = image.keys, image.product_id, image.is_primary
     image.delete()
+    product_pages.changed([product_id])
     if was_primary:
         successor = ProductImage.objects.filter(product_id=product_id).order_by("position", "id").first()
         if successor is not None:
@@ -316,6 +320,7 @@ def record_search(*, q: str, kind: str, results: int, user, session_key: str = "
 def save_category(category: Category) -> Category:
     """Save a category; the products under it carry its name and path in their search documents."""
     category.save()
+    forget("categories")
     ids = selectors.category_with_descendants(category.pk) or [category.pk]
     enqueue(SearchQueueEntry.Kind.PRODUCT, Product.objects.filter(category_id__in=ids).values_list("pk", flat=True))
     return category
@@ -429,3 +434,4 @@ def delete_category(category: Category, *, by) -> None:
     if category.children.exists():
         raise Conflict(_("%(name)s has sub-categories: delete or move them first.") % {"name": category.label})
     category.delete()
+    forget("categories")

@@ -1,5 +1,7 @@
 """Storefront catalogue pages and the seller's own product pages."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,11 +11,12 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts.models import SellerProfile
-from catalog import selectors, services
+from catalog import product_pages, selectors, services
 from catalog.api.search import SearchQuerySerializer
-from catalog.filters import StorefrontProductFilter
+from catalog.filters import UNFILTERED, StorefrontProductFilter
 from catalog.forms import ProductForm, ProductImageForm
 from catalog.models import ProductImage
+from catalog.search import pages as search_pages
 from catalog.search import queries
 from catalog.search.results import SearchParams
 from orders.selectors import has_bought
@@ -26,8 +29,12 @@ from shop.sessions import session_pseudonym
 
 
 def product_list(request):
-    product_filter = StorefrontProductFilter(request.GET or None, queryset=selectors.visible_products())
-    queryset = product_filter.qs if product_filter.is_bound else selectors.order_products(product_filter.queryset, None)
+    if any(name in request.GET for name in StorefrontProductFilter.base_filters):
+        product_filter = StorefrontProductFilter(request.GET, queryset=selectors.visible_products())
+        queryset = product_filter.qs
+    else:  # the catalogue's most requested page (any page number): no form to build and validate
+        product_filter = UNFILTERED
+        queryset = selectors.order_products(selectors.visible_products(), None)
     return render(
         request,
         "catalog/product_list.html",
@@ -41,24 +48,40 @@ def product_list(request):
 
 
 def product_detail(request, pk: int, slug: str | None = None):
-    product = get_object_or_404(selectors.with_seller_details(selectors.products_for_viewer(request.user)), pk=pk)
+    kept = product_pages.look_up(pk)
+    if kept.row is not None:  # the parts every visitor sees are current: no need for the product's query
+        product = product_pages.stand_in(kept.row)
+    else:
+        product = get_object_or_404(selectors.with_seller_details(selectors.products_for_viewer(request.user)), pk=pk)
     if slug != product.slug and product.slug:
         return redirect(product, permanent=True)
     services.record_view(product, user=request.user, session_key=session_pseudonym(request))
     own_review = review_selectors.user_review(request.user, product.pk)
-    return render(
+    rendered: dict[str, str] = {}
+    response = render(
         request,
         "catalog/product_detail.html",
         {
             "product": product,
-            "reviews": paginate(request, review_selectors.visible_reviews(product.pk), per_page=10),
+            "shared_parts": kept.parts,
+            "rendered_parts": rendered,
+            # rating_count is the number of visible reviews, kept with them (reviews.services)
+            "reviews": paginate(
+                request,
+                review_selectors.visible_reviews(product.pk) if product.rating_count else [],
+                per_page=10,
+                count=product.rating_count,
+            ),
             "own_review": own_review,
-            "review_form": ReviewForm() if own_review is None else None,
+            "review_form": ReviewForm() if own_review is None and request.user.is_authenticated else None,
             "has_bought": has_bought(request.user, product.pk),
             "can_manage": services.can_manage_product(request.user, product),
             "bought_together": recommendations.bought_together(product),
         },
     )
+    if kept.row is None:
+        product_pages.store(kept, product, rendered)
+    return response
 
 
 def seller_detail(request, slug: str):
@@ -185,24 +208,24 @@ FILTER_PARAMETERS = ("category", "seller", "in_stock", "min_price", "max_price")
 
 def _facet_links(request, facets: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """Each facet value with the URL that narrows the current search to it."""
+    current = {name: values for name, values in request.GET.lists() if name != "page"}
     linked = {}
     for name, values in facets.items():
+        if name != "price" and name not in FACET_PARAMETERS:
+            continue
         links = []
         for facet in values:
-            params = request.GET.copy()
-            params.pop("page", None)
+            params = dict(current)
             if name == "price":
                 low, _dash, high = str(facet["value"]).partition("-")
-                params["min_price"] = low or "0"
+                params["min_price"] = [low or "0"]
                 if high:
-                    params["max_price"] = high
+                    params["max_price"] = [high]
                 else:
                     params.pop("max_price", None)
-            elif name in FACET_PARAMETERS:
-                params[FACET_PARAMETERS[name]] = str(facet["value"]).lower()
             else:
-                continue
-            links.append({**facet, "url": f"?{params.urlencode()}"})
+                params[FACET_PARAMETERS[name]] = [str(facet["value"]).lower()]
+            links.append({**facet, "url": f"?{urlencode(params, doseq=True)}"})
         if links:
             linked[name] = links
     return linked
@@ -215,31 +238,38 @@ def search_page(request):
             request, "catalog/search.html", {"errors": query.errors, "q": request.GET.get("q", "")}, status=400
         )
     params = SearchParams(**query.validated_data)
-    page = queries.search(params)
+    kept = search_pages.look_up(request.GET)
+    context = {"q": params.q, "params": params, "shared_parts": kept.parts, "rendered_parts": {}}
+    if kept.parts is not None:  # this search's results, as the index still answers them
+        count, engine = kept.count, "search"
+    else:
+        page = queries.search(params)
+        count, engine = page.count, page.engine
+        context.update(_results(request, params, page))
     services.record_search(
         q=params.q,
         kind=params.type,
-        results=page.count,
+        results=count,
         user=request.user,
         session_key=session_pseudonym(request),
     )
+    response = render(request, "catalog/search.html", context)
+    if kept.parts is None and engine == "search":
+        search_pages.store(kept, context["rendered_parts"], count)
+    return response
+
+
+def _results(request, params: SearchParams, page) -> dict:
+    """What the page's results part shows: the hits, their facets as links, the pages."""
     last_page = max(1, -(-page.count // params.page_size))
     base = request.GET.copy()
     base.pop("page", None)
-    return render(
-        request,
-        "catalog/search.html",
-        {
-            "q": params.q,
-            "params": params,
-            "page": page,
-            "facets": _facet_links(request, page.facets),
-            "previous_page": params.page - 1 if params.page > 1 else None,
-            "next_page": params.page + 1 if params.page < last_page else None,
-            "last_page": last_page,
-            "querystring": base.urlencode(),
-            "filtered": any(
-                name in request.GET for name in ("category", "seller", "in_stock", "min_price", "max_price")
-            ),
-        },
-    )
+    return {
+        "page": page,
+        "facets": _facet_links(request, page.facets),
+        "previous_page": params.page - 1 if params.page > 1 else None,
+        "next_page": params.page + 1 if params.page < last_page else None,
+        "last_page": last_page,
+        "querystring": base.urlencode(),
+        "filtered": any(name in request.GET for name in ("category", "seller", "in_stock", "min_price", "max_price")),
+    }

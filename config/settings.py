@@ -141,10 +141,23 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # A Redis that hangs costs a request half a second, not the worker (shop/cache.py).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Sites (or benchmarks) sharing one Redis each keep their own keys.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
+
+# Rendered fragments every visitor sees alike (product cards), kept under a key made of what they
+# show, so a change is never served stale (shop/fragments.py). 0: render every time.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
+# How many of them each process also keeps in its own memory, in front of the shared cache.
+FRAGMENT_MEMORY_ITEMS = env.int("FRAGMENT_MEMORY_ITEMS", default=5000)
+# The category tree and the shops of the filter form, read on every catalogue and home page: kept
+# until a category or shop changes, and at most this long (shop/shared_reads.py). 0: read every time.
+SHARED_READS_SECONDS = env.int("SHARED_READS_SECONDS", default=300)
+# ...and each process keeps its copy this long before asking the cache whether they changed.
+SHARED_READS_LOCAL_SECONDS = env.float("SHARED_READS_LOCAL_SECONDS", default=2.0)
 
 # --- Background tasks (Celery) ---------------------------------------------------------
 # Empty CELERY_BROKER_URL: tasks run eagerly, in the process that queues them.
@@ -231,6 +244,9 @@ SEARCH_TIMEOUT = env.float("SEARCH_TIMEOUT", default=2.0)
 # How long the public catalogue lists share their total (shop.pagination.SharedCountPaginator); 0: count every time.
 CATALOGUE_COUNT_SECONDS = env.int("CATALOGUE_COUNT_SECONDS", default=30)
 SEARCH_ADMIN_TIMEOUT = env.float("SEARCH_ADMIN_TIMEOUT", default=30.0)
+# The engine's answers are kept until the index changes (catalog/search/answers.py), at most this
+# long. 0: ask the engine every time.
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=600)
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

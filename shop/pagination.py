@@ -38,12 +38,15 @@ class SharedCountPaginator(Paginator):
         return count
 
 
-def paginate(request, queryset, per_page: int = 24, *, shared_count: bool = False) -> Page:
+def paginate(request, queryset, per_page: int = 24, *, shared_count: bool = False, count: int | None = None) -> Page:
     """The requested page; a page number out of range shows the nearest real page.
 
-    `shared_count`: a public catalogue list, whose total may be CATALOGUE_COUNT_SECONDS old."""
-    paginator_class = SharedCountPaginator if shared_count else Paginator
-    return paginator_class(queryset, per_page).get_page(request.GET.get("page"))
+    `shared_count`: a public catalogue list, whose total may be CATALOGUE_COUNT_SECONDS old.
+    `count`: the total, when a row already keeps it (a product's visible reviews): no count query."""
+    paginator = (SharedCountPaginator if shared_count else Paginator)(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 def querystring_without_page(request) -> str:

@@ -285,3 +285,28 @@ def confirm_in_browser(session: requests.Session, text: str, password: str, *, b
     )
     answer.raise_for_status()
     return answer.url
+
+
+def count_calls(action) -> int:
+    """How many Python functions (and C functions called from Python) `action()` calls.
+
+    A measure of a request's work that does not depend on how busy the machine is: the same code
+    path makes the same calls on an idle laptop and on a loaded CI runner, so a test can bound it
+    where a timing would flake.
+    """
+    import sys
+
+    calls = 0
+
+    def tally(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(tally)
+    try:
+        action()
+    finally:
+        sys.setprofile(previous)
+    return calls

@@ -20,12 +20,13 @@ logger = logging.getLogger(__name__)
 
 
 def home(request):
+    featured, newest = catalog_selectors.home_products(limit=8)
     return render(
         request,
         "shop/home.html",
         {
-            "featured": catalog_selectors.featured_products(limit=8),
-            "newest": catalog_selectors.newest_products(limit=8),
+            "featured": featured,
+            "newest": newest,
             "categories": catalog_selectors.category_tree(),
             "for_you": recommendations.for_shopper(request.user),
             "trending": recommendations.trending_now(),

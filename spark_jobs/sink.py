@@ -1,20 +1,31 @@
 """Writing a Spark DataFrame into a warehouse table.
 
-A ClickHouse server is written by the executors themselves: each partition goes
-in as Arrow batches through clickhouse-driver's columnar inserts, in parallel and
-without passing through the driver (on a cluster, executors need the project's
-requirements). The embedded chdb lives in this process only, so its rows stream
-to the driver (toLocalIterator) and go in there.
+A ClickHouse server is written by the executors themselves, each partition in parallel and without
+passing through the driver (on a cluster, executors need the project's requirements). When
+CLICKHOUSE_URL names the server's HTTP port (`?http_port=8123`), each Arrow batch Spark hands over
+becomes CSV in pyarrow's C++ writer and is POSTed to that port as one INSERT: no Python object per
+value anywhere (a quarter off the 1M-line sync, docs/benchmarks.md: the rest is Spark's hand-over
+of the batches to the Python workers). Otherwise, and when the URL
+lists failover hosts (`alt_hosts`, which only the native driver tries), the batches go in through
+clickhouse-driver's columnar inserts over the native port, which builds a Python object for every
+value. The embedded chdb lives in this process only, so its rows stream to the driver
+(toLocalIterator) and go in there.
 
-Timestamps travel as epoch seconds and arrive as naive UTC datetimes, the way the
-warehouse stores them; no time zone of any process can shift them.
+Either way a row written twice (a retried task, an overlapping sync) carries the same key and the
+run's version, and the ReplacingMergeTree keeps one copy: the copy stays exactly once.
+
+Timestamps travel as epoch seconds, no time zone of any process can shift them: over HTTP as the
+ten digits that ClickHouse 18.16 and current ClickHouse both read as an instant, over the native
+protocol as naive UTC datetimes, the way the warehouse stores them.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.conf import settings
 
-from analytics.warehouse import connection_options, warehouse
+from analytics.warehouse import CLUSTER_SETTINGS, connection_options, database_of, warehouse
 
 BATCH_ROWS = 50_000
 
@@ -35,11 +46,79 @@ def write(frame, table: str, *, version: int, batch_rows: int = BATCH_ROWS) -> i
 def _write_from_executors(frame, table: str, times: list[str]) -> int:
     from pyspark.sql import functions as F
 
-    insert = _partition_inserter(settings.CLICKHOUSE_URL, table, frame.columns, times)
+    endpoint = http_endpoint(settings.CLICKHOUSE_URL)
+    if endpoint is not None:
+        cluster = dict(CLUSTER_SETTINGS) if settings.CLICKHOUSE_CLUSTER else {}
+        insert = _csv_inserter(endpoint, table, frame.columns, times, cluster)
+    else:
+        insert = _partition_inserter(settings.CLICKHOUSE_URL, table, frame.columns, times)
     # Named in Spark's status API (jobs, stages, tasks): where this table's rows were read and written.
     frame.sparkSession.sparkContext.setJobDescription(f"write {table} from the executors")
     counted = frame.mapInArrow(insert, "rows long").agg(F.sum("rows").alias("rows")).collect()
     return int(counted[0]["rows"] or 0)
+
+
+@dataclass(frozen=True)
+class HttpEndpoint:
+    url: str  # the server's HTTP interface
+    database: str
+    user: str
+    password: str
+
+
+def http_endpoint(url: str) -> HttpEndpoint | None:
+    """The HTTP interface of the server CLICKHOUSE_URL names, when its `http_port` is given and no
+    failover hosts are (over HTTP there would be no failover)."""
+    parts = urlsplit(url)
+    options = parse_qs(parts.query)
+    port = options.get("http_port", [""])[0]
+    if not port or options.get("alt_hosts"):
+        return None
+    return HttpEndpoint(
+        url=f"http://{parts.hostname or '127.0.0.1'}:{int(port)}/",
+        database=database_of(url),
+        user=unquote(parts.username or "default"),
+        password=unquote(parts.password or ""),
+    )
+
+
+def _csv_inserter(endpoint: HttpEndpoint, table: str, columns: list[str], times: list[str], extra: dict):
+    """A function for mapInArrow: POSTs each Arrow batch of its partition as CSV (with `extra` settings,
+    a cluster's), yields the count."""
+    query = f"INSERT INTO {table} ({', '.join(columns)}) FORMAT CSV"
+    params = {**extra, "database": endpoint.database, "query": query}
+    time_columns = [index for index, name in enumerate(columns) if name in times]
+
+    def insert(batches):
+        import io
+
+        import pyarrow
+        import pyarrow.compute as pc
+        import requests
+        from pyarrow import csv
+
+        # Strings are always quoted (a title may hold commas, quotes, line breaks or start with a
+        # space); numbers and decimals never (ClickHouse 18.16 reads no quoted decimal).
+        options = csv.WriteOptions(include_header=False, quoting_style="needed")
+        total = 0
+        with requests.Session() as session:
+            session.auth = (endpoint.user, endpoint.password)
+            for batch in batches:
+                if not batch.num_rows:
+                    continue
+                for index in time_columns:  # a missing time, or one before 1970 (DateTime's least), is the epoch
+                    since_epoch = pc.max_element_wise(pc.fill_null(batch.column(index), 0), 0)
+                    seconds = pc.cast(since_epoch, pyarrow.string())
+                    batch = batch.set_column(index, columns[index], pc.utf8_lpad(seconds, width=10, padding="0"))
+                body = io.BytesIO()
+                csv.write_csv(batch, body, options)
+                answer = session.post(endpoint.url, params=params, data=body.getvalue(), timeout=300)
+                if answer.status_code != 200:
+                    raise RuntimeError(f"ClickHouse refused the rows for {table}: {answer.text[:500]}")
+                total += batch.num_rows
+        yield pyarrow.RecordBatch.from_pydict({"rows": [total]})
+
+    return insert
 
 
 def _partition_inserter(url: str, table: str, columns: list[str], times: list[str]):

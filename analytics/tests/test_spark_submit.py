@@ -61,18 +61,19 @@ def warehouse_url(settings):
     if not os.environ.get("CLICKHOUSE_URL"):
         pytest.skip("CLICKHOUSE_URL is not set (make test starts ClickHouse and sets it)")
     name = f"test_{uuid.uuid4().hex[:12]}"
-    url = f"{os.environ['CLICKHOUSE_URL'].rsplit('/', 1)[0]}/{name}"
+    from analytics.warehouse import connection_options, with_database
+
+    url = with_database(os.environ["CLICKHOUSE_URL"], name)
     yield url
-    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
-    Client(host=host, port=int(port)).execute(f"DROP DATABASE IF EXISTS {name}")
+    Client(**connection_options(url, database=False)).execute(f"DROP DATABASE IF EXISTS {name}")
 
 
 def _copied_rows(warehouse: str) -> dict:
     from clickhouse_driver import Client
 
-    host, rest = warehouse.split("//", 1)[1].split(":", 1)
-    port, database = rest.split("/", 1)
-    client = Client(host=host, port=int(port), database=database)
+    from analytics.warehouse import connection_options
+
+    client = Client(**connection_options(warehouse))
     return {table: client.execute(f"SELECT count() FROM {table} FINAL")[0][0] for table in ("orders", "order_lines")}
 
 

@@ -4,6 +4,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from catalog.models import SearchQueueEntry
+from catalog.search import answers
 from catalog.search.results import PRICE_RANGES, SearchPage, SearchParams, price_label, stars
 from catalog.selectors import category_labels
 from shop import search_engine
@@ -110,7 +111,13 @@ def request_body(params: SearchParams) -> dict:
 
 
 def search(params: SearchParams) -> SearchPage:
-    answer = search_engine.client().search(index=search_engine.index_name(params.type), body=request_body(params))
+    """The engine's answer, from the cache while the index has not changed since it was asked."""
+    index, body = search_engine.index_name(params.type), request_body(params)
+    return answers.kept(index, body, lambda: _search(params, index, body))
+
+
+def _search(params: SearchParams, index: str, body: dict) -> SearchPage:
+    answer = search_engine.client().search(index=index, body=body)
     hits = [_hit(params.type, hit) for hit in answer["hits"]["hits"]]
     return SearchPage(
         count=answer["hits"]["total"]["value"],
@@ -225,7 +232,13 @@ def _labelled(bucket: dict) -> dict:
 
 
 def suggest(q: str, limit: int = 8) -> list[dict]:
-    """Prefix completion over product titles and shop names."""
+    """Prefix completion over product titles and shop names (from the cache while the index holds)."""
+    return answers.kept(
+        search_engine.index_name(Kind.PRODUCT), {"suggest": q, "limit": limit}, lambda: _suggest(q, limit)
+    )
+
+
+def _suggest(q: str, limit: int) -> list[dict]:
     engine = search_engine.client()
     suggestions = []
     for kind, label in ((Kind.PRODUCT, "product"), (Kind.SELLER, "seller")):

@@ -18,8 +18,9 @@ from django.utils import timezone
 from opensearchpy import OpenSearchException
 from opensearchpy.helpers import streaming_bulk
 
+from catalog import product_pages
 from catalog.models import SearchQueueEntry
-from catalog.search import documents
+from catalog.search import answers, documents
 from shop import search_engine
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,11 @@ KINDS = tuple(Kind.values)
 
 
 def enqueue(kind: str, ids: Iterable[int]) -> None:
-    """Queue documents for refreshing, in the caller's transaction; sent once it commits."""
+    """Queue documents for refreshing, in the caller's transaction; sent once it commits. The kept
+    pages of those products (catalog.product_pages) stop being current at the same moment."""
+    if kind == Kind.PRODUCT:
+        ids = set(ids)
+        product_pages.changed(ids)
     if not search_engine.is_configured():
         return
     now = timezone.now()
@@ -72,6 +77,7 @@ def ensure_indices(timeout: float | None = None) -> None:
             name = physical_index(kind)
             create_index(kind, name)
             engine.indices.put_alias(index=name, name=alias)
+            answers.index_changed()
 
 
 def process_queue(batch_size: int = 500, timeout: float | None = None) -> int:
@@ -90,6 +96,7 @@ def process_queue(batch_size: int = 500, timeout: float | None = None) -> int:
             SearchQueueEntry.objects.filter(pk__in=[e.pk for e in entries]).update(attempts=F("attempts") + 1)
             logger.warning("search engine unavailable, %d changes stay queued: %s", len(entries), error)
             return applied
+        answers.index_changed()  # the batch is searchable (sent with refresh=wait_for)
         for entry in entries:  # forget only what has not changed again meanwhile
             SearchQueueEntry.objects.filter(pk=entry.pk, queued_at=entry.queued_at).delete()
         applied += len(entries)
@@ -160,6 +167,7 @@ def swap_alias(alias: str, new_index: str) -> None:
     actions = [{"remove": {"index": index, "alias": alias}} for index in old]
     actions.append({"add": {"index": new_index, "alias": alias}})
     engine.indices.update_aliases(body={"actions": actions})
+    answers.index_changed()
     for index in old:
         if index != new_index:
             engine.indices.delete(index=index, ignore_unavailable=True)

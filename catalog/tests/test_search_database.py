@@ -102,3 +102,12 @@ def test_the_search_page_shows_a_clear_error_for_bad_filters(client, db):
 
     assert response.status_code == 400
     assert "min_price" in response.content.decode()
+
+
+def test_the_search_pages_facets_link_to_the_narrowed_search(client, catalogue, seller):
+    page = client.get("/search/?q=kettle&page=2&max_price=90&in_stock=false").content.decode()
+
+    # each link keeps the search and its other filters, drops the page and sets its own value
+    assert f'href="?q=kettle&amp;max_price=90&amp;in_stock=false&amp;seller={seller.pk}"' in page
+    assert 'href="?q=kettle&amp;max_price=100&amp;in_stock=false&amp;min_price=25"' in page
+    assert 'href="?q=kettle&amp;max_price=90&amp;in_stock=true"' not in page  # no facet for what is filtered out

@@ -28,6 +28,18 @@ def worker(search_index, settings):
     if connection.vendor != "postgresql":
         pytest.skip("the worker shares the test database, which needs a server database")
     queue = f"test-{uuid.uuid4().hex[:10]}"  # this test's own queue: no other worker takes its tasks
+    # Search answers are kept until the index's generation moves, and the worker moves it: both
+    # processes share one cache, as every process of a deployment does (keys of this test's own).
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("no Redis cache (make test starts Redis and sets REDIS_URL)")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "shop.cache.CountingRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": queue,
+        }
+    }
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -36,6 +48,8 @@ def worker(search_index, settings):
         "CELERY_BROKER_URL": broker,
         "SEARCH_URL": settings.SEARCH_URL,
         "SEARCH_INDEX_PREFIX": settings.SEARCH_INDEX_PREFIX,
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": queue,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool=solo", "--loglevel=warning"],

@@ -6,6 +6,8 @@ from reviews.models import Review
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review as the service leaves it: the product's rating summary counts it (pages rely on it)."""
+
     class Meta:
         model = Review
 
@@ -13,3 +15,11 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(BuyerFactory)
     rating = 4
     text = "Good."
+
+    @factory.post_generation
+    def summary(review, create, extracted, **kwargs):
+        if create:
+            from reviews.services import refresh_product_rating
+
+            refresh_product_rating(review.product_id)
+            review.product.refresh_from_db(fields=["rating_average", "rating_count"])

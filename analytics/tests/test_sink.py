@@ -1,0 +1,123 @@
+"""The executors' two ways into a ClickHouse server (CSV over HTTP, the native driver) store the
+same rows, whatever the titles hold; a row written twice is kept once.
+
+On the ClickHouse 18.16 server `make test` starts, with Spark in local mode. `scripts/stack` names
+the server's HTTP port in CLICKHOUSE_URL (`?http_port=`), so the pipeline tests take the HTTP way
+too; here both ways write the same frame and their tables are compared.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+
+from analytics.warehouse import ServerWarehouse, with_database
+from spark_jobs import sink
+from spark_jobs.session import start_session, stop_session
+
+AWKWARD_TITLES = [
+    "plain",
+    'a "quoted", comma',
+    "two\nlines",
+    " leading and trailing space ",
+    "\\N",
+    "back\\slash\ttab",
+    "",
+    "ünïcødé ✓",
+]
+
+
+def _without_http_port(url: str) -> str:
+    parts = urlsplit(url)
+    kept = "&".join(pair for pair in parts.query.split("&") if pair and not pair.startswith("http_port="))
+    return parts._replace(query=kept).geturl()
+
+
+def test_the_http_interface_comes_from_the_url():
+    endpoint = sink.http_endpoint("clickhouse://bi%40shop:p%2Fw@ch.internal:9000/bazaar?http_port=8123")
+    assert endpoint == sink.HttpEndpoint(
+        url="http://ch.internal:8123/", database="bazaar", user="bi@shop", password="p/w"
+    )
+    assert sink.http_endpoint("clickhouse://127.0.0.1:9000/bazaar") is None  # the native driver then
+    # Failover hosts are tried by the native driver only: with them, the rows take that way.
+    assert sink.http_endpoint("clickhouse://a:9000/bazaar?http_port=8123&alt_hosts=b:9000") is None
+
+
+def test_with_database_keeps_the_options():
+    assert (
+        with_database("clickhouse://u:p@h:9100/bazaar?http_port=8124", "other")
+        == "clickhouse://u:p@h:9100/other?http_port=8124"
+    )
+
+
+@pytest.fixture
+def two_warehouses(warehouse, settings):
+    """The `warehouse` database written over HTTP, and a second fresh one written natively."""
+    if not settings.CLICKHOUSE_URL:
+        pytest.skip("the embedded warehouse is written from the driver, not the executors")
+    if sink.http_endpoint(settings.CLICKHOUSE_URL) is None:
+        pytest.skip("CLICKHOUSE_URL names no http_port (scripts/stack sets it)")
+    from analytics import schema
+
+    http_url = settings.CLICKHOUSE_URL
+    native_url = _without_http_port(with_database(http_url, f"{warehouse.database}_native"))
+    settings.CLICKHOUSE_URL = native_url
+    schema.migrate()
+    native = ServerWarehouse(native_url)
+    settings.CLICKHOUSE_URL = http_url
+    yield http_url, native_url
+    native.execute(f"DROP DATABASE IF EXISTS {native.database}")
+
+
+def _products_frame(session):
+    from pyspark.sql.types import DecimalType, LongType, StringType, StructField, StructType, TimestampType
+
+    schema = StructType(
+        [
+            StructField("product_id", LongType()),
+            StructField("seller_id", LongType()),
+            StructField("category_id", LongType()),
+            StructField("title", StringType()),
+            StructField("price", DecimalType(14, 2)),
+            StructField("is_active", LongType()),
+            StructField("created_at", TimestampType()),
+            StructField("updated_at", TimestampType()),
+        ]
+    )
+    when = datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC)
+    rows = [
+        (number, 7, 3, title, Decimal(f"{number}.05"), number % 2, when, None if number == 2 else when)
+        for number, title in enumerate(AWKWARD_TITLES, start=1)
+    ]
+    return session.createDataFrame(rows, schema).repartition(3)
+
+
+def _stored(url: str) -> list[tuple]:
+    store = ServerWarehouse(url)
+    rows = store.query(
+        "SELECT product_id, title, toString(price) AS price, is_active, toUnixTimestamp(created_at) AS created, "
+        "toUnixTimestamp(updated_at) AS updated, version FROM products FINAL ORDER BY product_id"
+    )
+    return [tuple(row.values()) for row in rows]
+
+
+def test_http_and_native_store_the_same_rows_once(spark, settings, two_warehouses):
+    http_url, native_url = two_warehouses
+    session = start_session("sink-test")
+    try:
+        frame = _products_frame(session)
+        settings.CLICKHOUSE_URL = http_url
+        assert sink.write(frame, "products", version=41) == len(AWKWARD_TITLES)
+        assert sink.write(frame, "products", version=41) == len(AWKWARD_TITLES)  # a retried task
+        settings.CLICKHOUSE_URL = native_url
+        assert sink.write(frame, "products", version=41) == len(AWKWARD_TITLES)
+    finally:
+        stop_session(session)
+
+    over_http, native = _stored(http_url), _stored(native_url)
+    assert over_http == native
+    assert [row[1] for row in over_http] == AWKWARD_TITLES
+    expected_time = int(datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC).timestamp())
+    assert over_http[0][2:] == ("1.05", 1, expected_time, expected_time, 41)
+    assert over_http[1][5] == 0  # a missing time is the epoch, both ways
