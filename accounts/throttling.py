@@ -3,9 +3,10 @@
 The API, the storefront pages and the back-office's login all count here, in the cache (Redis
 when REDIS_URL is set, so every web process shares the count). Each attempt is counted twice:
 per client address (shop.client_address: forwarded headers count only behind the trusted
-proxies) and per account (the address typed in, the sign-up link's uid). Past either limit the
-request is refused with 429 and Retry-After. An attacker who spreads guesses over many addresses
-locks only the account attacked, for the rest of the window; everybody else logs in as usual.
+proxies; an IPv6 client by its /64) and per account (the address typed in, the sign-up link's
+uid). Past either limit the request is refused with 429 and Retry-After. An attacker who
+spreads guesses over many addresses locks only the account attacked, for the rest of the
+window; everybody else logs in as usual.
 
 Counts are sliding windows (this window's count, plus the previous window's weighted by how
 much of it still overlaps), so a burst across a window's edge is not counted twice as
@@ -14,7 +15,7 @@ the limit by reading the same count. With Redis down the cache fails
 open (shop/cache.py): attempts are not limited until it is back.
 """
 
-import hashlib
+import ipaddress
 import math
 import time
 from functools import wraps
@@ -23,12 +24,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 from rest_framework.throttling import BaseThrottle
 
 from shop.client_address import client_address
 
-ACTIONS = ("login", "signup", "reset")
+ACTIONS = ("login", "signup", "reset", "view")
 _UNITS = {
     "s": 1,
     "sec": 1,
@@ -51,8 +53,24 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def _digest(value: str) -> str:
-    """Cache keys name no email address or IP in clear (whoever reads Redis reads them)."""
-    return hashlib.sha256(value.encode()).hexdigest()[:32]
+    """Cache keys name no email address or IP, in clear or by a plain hash (whoever reads Redis
+    could hash a list of addresses and match them): a hash keyed with SECRET_KEY."""
+    return salted_hmac("accounts.throttling", value, algorithm="sha256").hexdigest()[:32]
+
+
+def address_bucket(address: str) -> str:
+    """Whom an address's count belongs to. An IPv4 address is one client; an IPv6 client is given
+    a whole /64 (the smallest prefix a network hands out), so it would buy a fresh count with every
+    address it picks from it: its throttles count the /64."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _count(key: str, period: int) -> int:
@@ -87,7 +105,8 @@ def attempt(request, action: str, account: str) -> int:
     limits = settings.THROTTLE_RATES[action]
     now = time.time()
     wait = 0.0
-    for bucket, identity in (("address", client_address(request)), ("account", account.strip().lower())):
+    address = address_bucket(client_address(request))
+    for bucket, identity in (("address", address), ("account", account.strip().lower())):
         if identity:
             allowed, period = parse_rate(limits[bucket])
             wait = max(wait, _wait(allowed, period, now, f"throttle_{action}_{bucket}_{_digest(identity)}"))

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views
 from accounts.forms import PasswordResetForm
+from accounts.links import SiteURLPasswordResetView
 from accounts.throttling import throttled
 
 app_name = "accounts"
@@ -33,7 +34,7 @@ urlpatterns = [
     path(
         "password/reset/",
         throttled("reset", "email")(
-            auth_views.PasswordResetView.as_view(
+            SiteURLPasswordResetView.as_view(
                 success_url=reverse_lazy("accounts:password_reset_done"),
                 email_template_name="registration/password_reset_email.txt",
                 form_class=PasswordResetForm,

@@ -23,6 +23,7 @@ from bench.common import (
     environment,
     log,
     manage,
+    seed_demo,
     table,
     targets_table,
     wrk,
@@ -40,7 +41,17 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log("catalogue: migrating and loading demo data")
     manage(env, "migrate", "-v0")
-    manage(env, "seed_demo", "--products", str(PRODUCTS), "--orders", "40", "--reviews", "200", "--no-pictures", "-v0")
+    seed_demo(
+        env,
+        "--products",
+        str(PRODUCTS),
+        "--orders",
+        "40",
+        "--reviews",
+        "200",
+        "--no-pictures",
+        "-v0",
+    )
     wrk_binary = ensure_wrk()
     with gunicorn("bench.wsgi", env, workers=WORKERS, port=PORT) as base:
         targets = twins.targets(lambda path: requests.get(base + path, timeout=10), search=False)

@@ -21,7 +21,7 @@ import sys
 import time
 import uuid
 
-from bench.common import ROOT, ensure_database, environment, log, manage
+from bench.common import ROOT, ensure_database, environment, log, manage, seed_demo
 from bench.pipeline import _connect, _job, _rate, _timed, fill_outbox
 from shop.testing import cluster_settings, generate_orders
 
@@ -38,7 +38,7 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log("cluster: migrating and loading the catalogue")
     manage(env, "migrate", "-v0")
-    manage(env, "seed_demo", "--products", "1000", "--orders", "0", "--reviews", "0", "-v0")
+    seed_demo(env, "--products", "1000", "--orders", "0", "--reviews", "0", "-v0")
     shop = _connect(env)
     with shop.cursor() as cursor:
         cursor.execute(

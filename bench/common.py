@@ -17,6 +17,7 @@ DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2 + 1)))  # gunicorn's usual 2n+1
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(18)
 REPORTER = (ROOT / "bench" / "percentiles.lua").read_text()
 
 
@@ -35,6 +36,8 @@ def environment(suffix: str, *, keep: tuple[str, ...] = ()) -> dict:
     }
     # DEBUG is off there, so the settings want a strong key: one per run, unless one is given.
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    # ... and seed_demo creates its accounts only when asked, with a password of the run's own.
+    env.setdefault("DEMO_PASSWORD", DEMO_PASSWORD)
     # Keys of their own in a shared Redis: pages of another benchmark's database (or run) never answer.
     env["CACHE_KEY_PREFIX"] = f"{DATABASE_PREFIX + suffix}-{secrets.token_hex(4)}"
     for name in SERVICE_SETTINGS:
@@ -62,6 +65,11 @@ def ensure_database(url: str) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def seed_demo(env: dict, *arguments: str) -> str:
+    """The demo shop; its accounts (DEBUG is off here) get the run's DEMO_PASSWORD."""
+    return manage(env, "seed_demo", "--demo-accounts", *arguments)
 
 
 def manage(env: dict, *arguments: str) -> str:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from bench import profile as bench_profile
-from bench.common import ROOT, WORKERS, ensure_database, environment, log, manage
+from bench.common import DEMO_PASSWORD, ROOT, WORKERS, ensure_database, environment, log, manage, seed_demo
 from shop.testing import gunicorn
 
 PRODUCTS = int(os.environ.get("LOAD_PRODUCTS", "100000"))
@@ -34,8 +34,8 @@ PROFILE_AT = int(os.environ.get("LOAD_PROFILE", "60"))
 REHASH = (
     "from django.contrib.auth.hashers import make_password\n"
     "from accounts.models import User\n"
-    "from shop.management.commands.seed_demo import DEMO_PASSWORD\n"
-    "fresh = make_password(DEMO_PASSWORD)\n"
+    "import os\n"
+    "fresh = make_password(os.environ['DEMO_PASSWORD'])\n"
     "User.objects.exclude(password__startswith=fresh.rsplit('$', 2)[0]).update(password=fresh)\n"
 )  # the prefix names the hasher and its parameters: "argon2$argon2id$v=19$m=47104,t=1,p=1"
 
@@ -49,9 +49,8 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log(f"load: migrating, {PRODUCTS:,} products, {BUYERS:,} buyers")
     manage(env, "migrate", "-v0")
-    manage(
+    seed_demo(
         env,
-        "seed_demo",
         "--products",
         str(PRODUCTS),
         "--buyers",
@@ -160,7 +159,8 @@ def _step(base: str, users: int, products: str, tokens: str) -> dict:
                 "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{STEP_SECONDS}s", "--host", base,
                 "--csv", prefix, "--only-summary", "--loglevel", "WARNING",
             ],
-            env={**os.environ, "LOAD_BUYERS": str(BUYERS), "LOAD_PRODUCTS_FILE": products, "LOAD_TOKENS_FILE": tokens},
+            env={**os.environ, "DEMO_PASSWORD": DEMO_PASSWORD, "LOAD_BUYERS": str(BUYERS),
+                 "LOAD_PRODUCTS_FILE": products, "LOAD_TOKENS_FILE": tokens},
             check=False,
             capture_output=True,
             timeout=STEP_SECONDS + 120,

@@ -13,7 +13,7 @@ from locust import HttpUser, between, task
 
 BUYERS = int(os.environ.get("LOAD_BUYERS", "1000"))
 SELLERS = os.environ.get("LOAD_SELLERS", "north@example.com").split(",")
-PASSWORD = os.environ.get("LOAD_PASSWORD", "bazaar-demo-2026")
+PASSWORD = os.environ.get("LOAD_PASSWORD") or os.environ["DEMO_PASSWORD"]
 WORDS = ["lamp", "kettle", "chair", "shirt", "novel", "boots", "phone", "blanket", "stainles", "desk"]
 
 

@@ -21,7 +21,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from bench.common import ROOT, ensure_database, environment, log, manage
+from bench.common import ROOT, ensure_database, environment, log, manage, seed_demo
 from shop.testing import generate_orders
 
 LINES = int(os.environ.get("BENCH_ORDER_LINES", "1000000"))
@@ -35,7 +35,7 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log("pipeline: migrating and loading the catalogue")
     manage(env, "migrate", "-v0")
-    manage(env, "seed_demo", "--products", "1000", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
+    seed_demo(env, "--products", "1000", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
     shop = _connect(env)
     _reset(shop, env)
     manage(env, "analytics_schema")

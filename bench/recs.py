@@ -25,14 +25,13 @@ from urllib.parse import urlsplit
 import requests
 
 from bench import pipeline
-from bench.common import ROOT, ensure_database, environment, log, manage
+from bench.common import ROOT, ensure_database, environment, log, manage, seed_demo
 from shop.testing import gunicorn
 
 EVALUATION_DATABASE = "bench_recs"
 FRESHNESS_DATABASE = "bench_recs_fresh"
 COST_DATABASE = "bench_recs_cost"
 FRESHNESS_ORDERS = int(os.environ.get("BENCH_FRESHNESS_ORDERS", "5"))
-DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105 (seed_demo's, printed on every run)
 
 
 def run() -> None:
@@ -75,20 +74,7 @@ def _freshness() -> list[float]:
     """Seconds from each order's 201 to its product on GET /api/v1/products/trending."""
     log(f"recs: freshness, {FRESHNESS_ORDERS} orders through the API, relay and consumer running")
     env = _environment(FRESHNESS_DATABASE)
-    manage(
-        env,
-        "seed_demo",
-        "--products",
-        "200",
-        "--buyers",
-        "3",
-        "--orders",
-        "0",
-        "--reviews",
-        "0",
-        "--no-pictures",
-        "-v0",
-    )
+    seed_demo(env, "--products", "200", "--buyers", "3", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
     _drop_warehouse(env, FRESHNESS_DATABASE)
     manage(env, "analytics_schema")
     manage(env, "relay_events")  # what the seed left in the outbox goes first, outside the clock
@@ -101,7 +87,7 @@ def _freshness() -> list[float]:
         with gunicorn("config.wsgi", env, workers=2) as base:
             api = f"{base}/api/v1"
             token = requests.post(
-                f"{api}/auth/login", json={"email": "buyer1@example.com", "password": DEMO_PASSWORD}, timeout=10
+                f"{api}/auth/login", json={"email": "buyer1@example.com", "password": env["DEMO_PASSWORD"]}, timeout=10
             ).json()["access"]
             headers = {"Authorization": f"Bearer {token}"}
             catalogue = requests.get(f"{api}/products", params={"in_stock": "true", "page_size": 50}, timeout=10)
@@ -152,7 +138,7 @@ def _cost() -> list[tuple[str, str, str]]:
     ensure_database(env["DATABASE_URL"])
     log("recs: cost, on the pipeline benchmark's data")
     manage(env, "migrate", "-v0")
-    manage(env, "seed_demo", "--products", "1000", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
+    seed_demo(env, "--products", "1000", "--orders", "0", "--reviews", "0", "--no-pictures", "-v0")
     shop = pipeline._connect(env)
     _drop_warehouse(env, COST_DATABASE)
     with shop.cursor() as cursor:

@@ -25,6 +25,7 @@ from bench.common import (
     log,
     manage,
     median,
+    seed_demo,
     table,
     wrk,
 )
@@ -52,9 +53,8 @@ def run() -> None:
     ensure_database(env["DATABASE_URL"])
     log(f"search: loading {PRODUCTS} products")
     manage(env, "migrate", "-v0")
-    manage(
+    seed_demo(
         {**env, "SEARCH_URL": ""},
-        "seed_demo",
         "--products",
         str(PRODUCTS),
         "--orders",

@@ -218,7 +218,7 @@ class Product(models.Model):
             name = self.shop_name_value
         else:
             profile = getattr(self.seller, "seller_profile", None)
-            name = profile.shop_name if profile else None
+            name = profile.shop_name if profile and self.seller.is_active else None
         return name or settings.SHOP_NAME
 
 

@@ -44,8 +44,11 @@ def _with_card_data(queryset: QuerySet[Product]) -> QuerySet[Product]:
 
 @functools.cache
 def shop_name_subquery() -> Subquery:
-    """Built once: expressions are copied when a queryset resolves them, never changed in place."""
-    return Subquery(SellerProfile.objects.filter(user_id=OuterRef("seller_id")).values("shop_name")[:1])
+    """The shop's name while its seller is active: a shop staff switched off is not named (its
+    products left on sale show the marketplace's name). Built once: expressions are copied when
+    a queryset resolves them, never changed in place."""
+    shops = SellerProfile.objects.filter(user_id=OuterRef("seller_id"), user__is_active=True)
+    return Subquery(shops.values("shop_name")[:1])
 
 
 def with_seller_details(queryset: QuerySet[Product]) -> QuerySet[Product]:

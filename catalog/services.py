@@ -20,6 +20,8 @@ from shop.errors import Conflict, DomainError, Forbidden, StaleStock
 from shop.i18n.slugs import slug_for
 from shop.shared_reads import forget
 
+MAX_STOCK = 2_147_483_647  # the stock column's ceiling (a PostgreSQL integer)
+
 logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = ("title", "description", "price", "stock", "category", "is_active", "is_featured")
@@ -110,6 +112,12 @@ def _stock_change(locked: Product, changes: dict, expected_stock: int | None, st
                 _("The stock is %(stock)d: it cannot go down by %(delta)d.")
                 % {"stock": locked.stock, "delta": -stock_delta},
                 current=locked.stock,
+            )
+        if locked.stock + stock_delta > MAX_STOCK:
+            raise DomainError(
+                _("The stock is %(stock)d: adding %(delta)d would pass the most a product can hold (%(most)d).")
+                % {"stock": locked.stock, "delta": stock_delta, "most": MAX_STOCK},
+                field="stock_delta",
             )
         changes["stock"] = locked.stock + stock_delta
         return

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts.models import SellerProfile
-from catalog import product_pages, selectors, services
+from catalog import product_pages, selectors, services, view_counting
 from catalog.api.search import SearchQuerySerializer
 from catalog.filters import UNFILTERED, StorefrontProductFilter
 from catalog.forms import ProductForm, ProductImageForm
@@ -55,7 +55,7 @@ def product_detail(request, pk: int, slug: str | None = None):
         product = get_object_or_404(selectors.with_seller_details(selectors.products_for_viewer(request.user)), pk=pk)
     if slug != product.slug and product.slug:
         return redirect(product, permanent=True)
-    services.record_view(product, user=request.user, session_key=session_pseudonym(request))
+    view_counting.count_view(request, product)
     own_review = review_selectors.user_review(request.user, product.pk)
     rendered: dict[str, str] = {}
     response = render(

@@ -6,6 +6,7 @@ takes over (SQLite, local files, ...), so the site runs on a bare machine.
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config import seed_names
-from config.keys import DEVELOPMENT_KEY, require_strong
+from config.keys import development_key, require_strong
 from shop.object_storage import storage_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,9 +33,15 @@ DEBUG = env.bool("DEBUG", default=False)
 # With DEBUG off, a key that is empty, short or published anywhere stops the process
 # (config/keys.py); with DEBUG on and no key, a development key stands in.
 SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and env.bool("SECRET_KEY_PER_RUN", default=False):
+    # The tests (pyproject.toml): a random key for this run, handed to the processes it starts.
+    # A key written in the repository instead would be a published one that production accepts.
+    SECRET_KEY = os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
 JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
 if DEBUG:
-    SECRET_KEY = SECRET_KEY or DEVELOPMENT_KEY
+    # made once per machine (config/keys.py), never a value anyone could read in this repository
+    DEVELOPMENT_KEY_FILE = Path(env.str("DEVELOPMENT_KEY_FILE", default="") or BASE_DIR / ".data" / "development-key")
+    SECRET_KEY = SECRET_KEY or development_key(DEVELOPMENT_KEY_FILE)
     JWT_SIGNING_KEY = JWT_SIGNING_KEY or SECRET_KEY
 else:
     require_strong("SECRET_KEY", SECRET_KEY)
@@ -42,6 +49,9 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public address ("https://shop.example.com"): the links we mail start with it, never
+# with the request's Host (accounts/links.py). Empty: the request's address (a developer's machine).
+SITE_URL = env.str("SITE_URL", default="")
 
 INSTALLED_APPS = [
     "shop.apps.ShopAdminConfig",
@@ -175,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
     "search-index-sync": {"task": "catalog.tasks.process_search_queue", "schedule": 60.0},
     # Publishes the domain-event outbox to Kafka (also `manage.py relay_events`).
     "relay-events": {"task": "shop.tasks.relay_events", "schedule": 10.0},
+    # Cancels orders left unpaid for ORDER_HOLD_MINUTES, so their stock goes back on sale.
+    "expire-unpaid-orders": {"task": "orders.tasks.expire_unpaid_orders", "schedule": 60.0},
 }
 
 # --- Events (Kafka) ------------------------------------------------------------------------
@@ -336,13 +348,20 @@ SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD").strip().upper()
 if not (len(SHOP_CURRENCY) == 3 and SHOP_CURRENCY.isascii() and SHOP_CURRENCY.isalpha()):
     raise ImproperlyConfigured(f"SHOP_CURRENCY={SHOP_CURRENCY!r}: give an ISO 4217 code such as RUB, USD or EUR.")
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=999)
+# An order holds its stock this long unpaid, then is cancelled (orders.services.expire_unpaid_orders);
+# a buyer may hold at most MAX_UNPAID_ORDERS unpaid orders at once.
+ORDER_HOLD_MINUTES = env.int("ORDER_HOLD_MINUTES", default=60)
+MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=10)
 
 # --- Throttling (accounts/throttling.py) -------------------------------------------
 # Every way to log in, sign up or ask for a password reset (API, storefront, back-office) is
 # limited per client address and per account, counted in the cache (Redis when REDIS_URL is set).
 # TRUSTED_PROXY_COUNT: how many proxies of ours append to X-Forwarded-For in front of the app.
-# 0 (the default): forwarded headers are ignored and the client is the connection's address.
+# TRUSTED_PROXY_NETWORKS: the addresses those proxies connect from (CIDR list); a hop is believed
+# only from there, so a client that reaches the app past the proxies cannot forge its address.
+# Either empty or 0 (the defaults): forwarded headers are ignored, the client is the connection's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
 THROTTLE_RATES = {
     "login": {
         "address": env.str("LOGIN_THROTTLE_RATE", default="10/min"),
@@ -356,7 +375,15 @@ THROTTLE_RATES = {
         "address": env.str("PASSWORD_RESET_THROTTLE_RATE", default="20/hour"),
         "account": env.str("PASSWORD_RESET_ACCOUNT_THROTTLE_RATE", default="5/hour"),
     },
+    # product views a guest's address may record (catalog/view_counting.py); past it the page is
+    # served and the view not counted. Signed-in shoppers are counted once per product per window.
+    "view": {
+        "address": env.str("GUEST_VIEW_EVENT_RATE", default="120/hour"),
+        "account": "1/s",  # unused: a guest has no account
+    },
 }
+# A visitor's views of one product count once per this many seconds (Trending, the funnel).
+VIEW_DEDUP_SECONDS = env.int("VIEW_DEDUP_SECONDS", default=1800)
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -374,8 +401,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "shop.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shop.api.errors.exception_handler",
-    # DRF's own client address (used by any DRF throttle): behind the trusted proxies only.
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # DRF's own client address trusts X-Forwarded-For by count alone: it is never read from there
+    # (REMOTE_ADDR); a throttle takes the client's address from shop.client_address instead.
+    "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SIMPLE_JWT = {
@@ -463,9 +491,11 @@ SECURE_CSP = {
 }
 
 # --- Metrics (/metrics for Prometheus) ---------------------------------------------------
-# Open to these networks (loopback by default; add the Prometheus server's), or to
-# any client that sends `Authorization: Bearer <METRICS_TOKEN>`. Everyone else: 404.
-METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+# Open to any client that sends `Authorization: Bearer <METRICS_TOKEN>`, and to these networks
+# (the client's address as shop.client_address resolves it). With DEBUG on, loopback by default;
+# with DEBUG off none: behind a reverse proxy on the same host every client would be loopback,
+# so in production the token is the way in. Everyone else: 404.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"] if DEBUG else [])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Where the worker, relay and consumer serve their own /metrics (0.0.0.0 inside containers).
 METRICS_BIND_ADDRESS = env.str("METRICS_BIND_ADDRESS", default="127.0.0.1")

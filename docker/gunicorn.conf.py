@@ -11,8 +11,13 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"
+# the access log never carries the tokens of mailed links, query secrets, cookies or Authorization
+logger_class = "shop.access_log.RedactingLogger"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies whose X-Forwarded-Proto (the scheme) gunicorn believes: the app's own trusted
+# proxies (TRUSTED_PROXY_NETWORKS, shop/client_address.py), so the two never disagree; empty,
+# nobody. FORWARDED_ALLOW_IPS, when set, overrides it.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXY_NETWORKS", "")
 
 
 def on_starting(server) -> None:

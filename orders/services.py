@@ -2,13 +2,18 @@
 
 Stock never goes below zero: checkout locks the products' rows (in id order, so
 two checkouts cannot deadlock) and decrements them in the same transaction that
-creates the order. Any refusal rolls the whole order back.
+creates the order. Any refusal rolls the whole order back. An order left unpaid gives its
+stock back after ORDER_HOLD_MINUTES (expire_unpaid_orders, run by beat), and a buyer holds at
+most MAX_UNPAID_ORDERS unpaid orders at once.
 """
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -85,6 +90,18 @@ def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shippin
     items = list(CartItem.objects.filter(cart=cart).order_by("product_id")) if cart else []
     if not items:
         raise DomainError(_("Your cart is empty: add products before checking out."), reason="empty_cart")
+    # The cart's row lock serializes this buyer's checkouts, so two at once cannot both pass the cap.
+    unpaid = Order.objects.filter(buyer=buyer, status=OrderStatus.PLACED).count()
+    if unpaid >= settings.MAX_UNPAID_ORDERS:
+        raise Conflict(
+            ngettext(
+                "You have %(count)d unpaid order: pay or cancel it before placing another.",
+                "You have %(count)d unpaid orders: pay or cancel one before placing another.",
+                unpaid,
+            )
+            % {"count": unpaid},
+            reason="too_many_unpaid_orders",
+        )
 
     # Claim the idempotency key first, so a concurrent twin fails fast on it.
     order = Order.objects.create(
@@ -179,6 +196,11 @@ def change_status(order: Order, new_status: str, *, by) -> Order:
         if order.buyer_id == by.id and new_status == OrderStatus.CANCELLED:
             raise Conflict(_("This order has been paid; contact us to cancel it."))
         raise Forbidden(_("You may not change this order's status."))
+    return _move(order, new_status, by=by)
+
+
+def _move(order: Order, new_status: str, *, by) -> Order:
+    """Record the move of a locked order; cancelling returns the stock."""
     if new_status == OrderStatus.CANCELLED:
         _return_stock(order)
     previous = order.status
@@ -189,6 +211,27 @@ def change_status(order: Order, new_status: str, *, by) -> Order:
         "order_status_changed", user=order.buyer, order_id=order.pk, from_status=previous, to_status=new_status
     )
     return order
+
+
+def expire_unpaid_orders(now: datetime | None = None) -> int:
+    """Cancel the orders left unpaid for ORDER_HOLD_MINUTES, returning their stock; how many.
+
+    Checkout takes the stock when the order is placed, so an order nobody pays would hold it for
+    ever (one account could empty a shop). Each order is cancelled in its own transaction under
+    its row lock, as a cancel by hand is, and only if it is still unpaid then: a payment that got
+    there first wins. The stock goes back with F() under the product rows' update locks, as at
+    checkout, so no concurrent sale or cancel is lost.
+    """
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.ORDER_HOLD_MINUTES)
+    stale = Order.objects.filter(status=OrderStatus.PLACED, created_at__lt=cutoff).values_list("pk", flat=True)
+    expired = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            order = Order.objects.select_for_update().filter(pk=pk, status=OrderStatus.PLACED).first()
+            if order is not None:
+                _move(order, OrderStatus.CANCELLED, by=None)
+                expired += 1
+    return expired
 
 
 def cancel_order(order: Order, *, by) -> Order:

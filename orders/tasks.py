@@ -17,3 +17,11 @@ def mail_order_placed(order_id: int) -> None:
         return
     for subject, body, address in mails.order_placed_mails(order):
         run_soon(send_mail_message, subject, body, address)
+
+
+@shared_task(ignore_result=True)
+def expire_unpaid_orders() -> int:
+    """Beat's: unpaid orders past ORDER_HOLD_MINUTES give their stock back (orders.services)."""
+    from orders import services
+
+    return services.expire_unpaid_orders()

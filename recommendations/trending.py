@@ -47,11 +47,22 @@ def rising(now: datetime | None = None, *, limit: int = CANDIDATES) -> list[tupl
     return [(product, rise) for product, rise, _ in scored[:limit]]
 
 
+# A visitor's views of a product count once per hour (the visitor: the account, else the session's
+# pseudonym); other events, and views that name no visitor, count each. One client reloading a page
+# cannot push it up (catalog/view_counting.py also records a view once per visitor per window).
+_ONE_VIEW_PER_VISITOR_AND_HOUR = (
+    "if(t = 'product_viewed' AND (uid != 0 OR visit != ''), "
+    "concat(if(uid != 0, toString(uid), concat('s', visit)), '|', extract(p, '\"product_id\":([0-9]+)'), '|', "
+    "toString(toStartOfHour(ts))), toString(event_id))"
+)
+
+
 def _activity_sql(now: datetime) -> str:
     """Per product: decayed weighted events in the window, plain weighted events in the baseline before it.
 
     Events are de-duplicated by id (the consumer stores each once; this also holds between
-    merges of the ReplacingMergeTree), and an order's products are read from its lines.
+    merges of the ReplacingMergeTree), then a visitor's views of a product to one per hour, and
+    an order's products are read from its lines.
     Every value put into the SQL is a number or a datetime formatted here.
     """
     moment = f"toDateTime('{now:%Y-%m-%d %H:%M:%S}')"
@@ -65,9 +76,12 @@ def _activity_sql(now: datetime) -> str:
         f"sumIf({weight} * exp2(-greatest(0, toInt64(toUInt32({moment})) - toInt64(toUInt32(at))) / {half_life}), "
         f"at >= {window_start}) AS recent, "
         f"sumIf({weight}, at < {window_start}) AS before "
-        "FROM (SELECT any(type) AS kind, any(occurred_at) AS at, any(payload) AS body FROM raw_events "
+        "FROM (SELECT any(t) AS kind, max(ts) AS at, any(p) AS body FROM "
+        "(SELECT any(type) AS t, any(occurred_at) AS ts, any(payload) AS p, any(user_id) AS uid, "
+        "any(session) AS visit, event_id FROM raw_events "
         f"WHERE type IN ({types}) AND occurred_at >= toDateTime('{baseline_start:%Y-%m-%d %H:%M:%S}') "
         f"AND occurred_at <= {moment} GROUP BY event_id) "
+        f"GROUP BY {_ONE_VIEW_PER_VISITOR_AND_HOUR}) "
         "ARRAY JOIN extractAll(body, '\"product_id\":([0-9]+)') AS product_text "
         "GROUP BY product_id HAVING recent > 0"
     )

@@ -40,10 +40,11 @@ WEB_REDIS_PORT=${CLUSTER_REDIS_PORT:-16390}
 WEB_BASE=${CLUSTER_WEB_PORT:-18000}                      # web1, web2 on 18001, 18002; HAProxy on 18000
 WEB_WORKERS=${CLUSTER_WEB_WORKERS:-2}
 
-cluster_set_env() {  # cluster_set_env KEY VALUE: a line of .env.cluster
+cluster_set_env() {  # cluster_set_env KEY VALUE: a line of .env.cluster (readable by its owner only)
   touch "$CLUSTER_ENV"
-  grep -v "^$1=" "$CLUSTER_ENV" > "$CLUSTER_ENV.tmp" || true
+  (umask 077; grep -v "^$1=" "$CLUSTER_ENV" > "$CLUSTER_ENV.tmp" || true)
   echo "$1=$2" >> "$CLUSTER_ENV.tmp"
+  chmod 600 "$CLUSTER_ENV.tmp"
   mv "$CLUSTER_ENV.tmp" "$CLUSTER_ENV"
 }
 
@@ -342,12 +343,14 @@ write_web_env() {
   [ -n "$database" ] || database=$(grep -s '^DATABASE_URL=' "$ENV_FILE" | cut -d= -f2- || true)
   [ -n "$database" ] || { log "web needs DATABASE_URL (PostgreSQL): run scripts/stack up postgres"; return 1; }
   mkdir -p "$CLUSTER_DIR"
+  touch "$(web_env_file)" && chmod 600 "$(web_env_file)"  # it holds the secret key: private before it is written
   {
     echo "DATABASE_URL=$database"
     echo "SECRET_KEY=${SECRET_KEY:-$(cluster_secret_key)}"
     echo "REDIS_URL=redis://127.0.0.1:$WEB_REDIS_PORT/0"
     echo "CELERY_BROKER_URL=redis://127.0.0.1:$WEB_REDIS_PORT/1"
     echo "TRUSTED_PROXY_COUNT=1"  # HAProxy appends the client's address to X-Forwarded-For
+    echo "TRUSTED_PROXY_NETWORKS=127.0.0.1/32"  # ... and connects from loopback
     grep -s -E '^(CLICKHOUSE_URL|CLICKHOUSE_CLUSTER|KAFKA_[A-Z_]+|SEARCH_URL|SEARCH_REPLICAS|SPARK_MASTER)=' "$CLUSTER_ENV" || true
     grep -s -E '^(S3_[A-Z_]+)=' "$ENV_FILE" || true
     local name
@@ -380,9 +383,13 @@ write_haproxy_config() {
 global
     maxconn 512
     stats socket $CLUSTER_DIR/haproxy/admin.sock mode 600 level admin
+    log stdout format raw local0
 
 defaults
     mode http
+    log global
+    # the request line without the tokens of mailed links or query secrets (docker/haproxy/haproxy.cfg, shop/access_log.py's rule)
+    log-format "%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq \"%HM %[capture.req.uri,regsub('(/(reset|signup/confirm)/[^/]+/)[^/?]+','\1[redacted]'),regsub('([?&;][a-z_.-]*(token|key|code|password|secret|signature|auth)=)[^&;]*','\1[redacted]',ig)] %HV\""
     timeout connect 2s
     timeout client 60s
     timeout server 60s

@@ -44,6 +44,13 @@ class ShopAdminSite(admin.AdminSite):
 
         return refusal(request, "login", request.POST.get("username", "")) or super().login(request, extra_context)
 
+    def password_change(self, request, extra_context=None):
+        """The old password is checked here: guessing it is logging in, and counts as such."""
+        from accounts.throttling import refusal
+
+        account = request.user.email if request.user.is_authenticated else ""
+        return refusal(request, "login", account) or super().password_change(request, extra_context)
+
     def register_page(self, route: str, view, *, name: str, title: str, listed: bool = True) -> None:
         """A back-office page that is not a model's (the analytics dashboard), listed on the index
         unless `listed` is false (what a page fetches for itself, such as its live figures).

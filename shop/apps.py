@@ -11,6 +11,7 @@ class ShopConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        import shop.client_address  # noqa: F401  (registers its system check)
         from shop.converters import IdConverter
 
         register_converter(IdConverter, "id")  # `<id:pk>` in every app's URLs

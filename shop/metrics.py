@@ -232,18 +232,21 @@ def serve_metrics(port: int) -> None:
 
 
 def may_scrape(request) -> bool:
-    """From an allowed network (REMOTE_ADDR, not a header a client can forge), or with the token."""
+    """With the token, or from an allowed network: the client's address as the trusted proxies
+    resolve it (shop.client_address), so a proxy on the same host does not make everyone loopback."""
     import hmac
     import ipaddress
 
     from django.conf import settings
+
+    from shop.client_address import client_address
 
     token = settings.METRICS_TOKEN
     sent = request.headers.get("Authorization", "")
     if token and sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].strip(), token):
         return True
     try:
-        client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        client = ipaddress.ip_address(client_address(request))
     except ValueError:
         return False
     return any(client in ipaddress.ip_network(network, strict=False) for network in settings.METRICS_ALLOWED_NETWORKS)

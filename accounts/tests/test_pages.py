@@ -124,3 +124,25 @@ def test_a_buyer_has_no_shop_profile_page(client, buyer):
     client.force_login(buyer)
 
     assert client.get("/accounts/shop/").status_code == 404
+
+
+def test_risk_mailed_links_follow_the_requests_host(client, api, buyer, settings):
+    """An address ALLOWED_HOSTS lets through (an internal name, the app's port past the proxy) must
+    not become the address people are sent to type their password: links start with SITE_URL."""
+    import re
+
+    from django.core import mail
+
+    settings.SITE_URL = "https://shop.example.com"
+    settings.ALLOWED_HOSTS = ["shop.example.com", "web", "testserver"]
+    client.post("/accounts/password/reset/", {"email": buyer.email}, HTTP_HOST="web:8000")
+    api.post(
+        "/api/v1/auth/signup",
+        {"email": "new@example.com", "password": "a-long-pass-phrase-9"},
+        format="json",
+        HTTP_HOST="web:8000",
+    )
+
+    links = [re.search(r"\S+://\S+", message.body).group(0) for message in mail.outbox]
+    assert len(links) == 2
+    assert all(link.startswith("https://shop.example.com/accounts/") for link in links), links

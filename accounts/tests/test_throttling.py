@@ -100,7 +100,7 @@ def test_risk_confirming_a_sign_up_guesses_passwords_without_limit(api, client, 
 
 def test_risk_behind_a_proxy_one_attacker_locks_out_everyone(api, settings, buyer):
     """Behind one proxy every request comes from its address: the client's is the one it appends."""
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_NETWORKS = 1, ["10.9.0.0/16"]
     attacker = {"REMOTE_ADDR": "10.9.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
     victim_of_noise = {"REMOTE_ADDR": "10.9.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
 
@@ -111,7 +111,7 @@ def test_risk_behind_a_proxy_one_attacker_locks_out_everyone(api, settings, buye
 
 
 def test_an_account_attacked_from_many_addresses_fails_closed_for_that_account_only(api, client, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_NETWORKS = 1, ["10.9.0.0/16"]
     _rates(settings, "login", "10/min", "5/hour")
     victim, bystander = BuyerFactory(), BuyerFactory()
 
@@ -181,3 +181,44 @@ def test_risk_parallel_attempts_slip_past_the_limit_in_redis(rf, settings):
         server.delete(key)
     assert verdicts.count(0) == 10 and len(verdicts) == 40
     assert keys, "the counts were not kept in Redis"
+
+
+def test_risk_an_ipv6_client_buys_a_fresh_login_bucket_with_each_address_of_its_64(api, buyer):
+    """A /64 is what one IPv6 subscriber gets: 2^64 addresses, each a fresh count if counted alone."""
+    codes = [_api_login(api, f"guess{n}@example.com", REMOTE_ADDR=f"2001:db8:1:2::{n:x}") for n in range(11)]
+    neighbour = _api_login(api, buyer.email, PASSWORD, REMOTE_ADDR="2001:db8:1:3::1")  # another /64
+
+    assert codes[-1] == 429
+    assert neighbour == 200
+
+
+def test_ipv4_clients_are_counted_by_address_and_mapped_ones_as_ipv4():
+    from accounts.throttling import address_bucket
+
+    assert address_bucket("203.0.113.9") == "203.0.113.9"
+    assert address_bucket("::ffff:203.0.113.9") == "203.0.113.9"
+    assert address_bucket("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64"
+
+
+def test_risk_the_back_office_password_change_guesses_the_old_password_without_limit(client, staff):
+    """A stolen staff session guesses the password it lacks through /admin/password_change/."""
+    client.force_login(staff)
+    form = {"old_password": WRONG, "new_password1": "a-long-pass-phrase-9", "new_password2": "a-long-pass-phrase-9"}
+
+    codes = [client.post("/admin/password_change/", form).status_code for _ in range(11)]
+
+    assert codes == [200] * 10 + [429]
+
+
+def test_risk_throttle_keys_name_the_account_by_a_hash_anyone_can_compute(api):
+    """Whoever reads the cache (Redis) could hash a list of addresses and see who is being attacked."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    _api_login(api, "target@example.com", REMOTE_ADDR="203.0.113.9")
+
+    keys = " ".join(str(key) for key in cache._cache)  # the tests' local-memory cache
+    assert "throttle_login_account_" in keys
+    for clear in ("target@example.com", "203.0.113.9"):
+        assert clear not in keys and hashlib.sha256(clear.encode()).hexdigest()[:32] not in keys

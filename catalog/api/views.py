@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from catalog import selectors, services
+from catalog import selectors, services, view_counting
 from catalog.api.filtering import CatalogueFilterBackend
 from catalog.api.serializers import (
     CategorySerializer,
@@ -22,7 +22,6 @@ from shop.api.openapi import errors
 from shop.api.pagination import CataloguePagination
 from shop.api.parsers import SafeJSONParser
 from shop.converters import ID_REGEX
-from shop.sessions import session_pseudonym
 
 
 class ReadOnlyOrStaff(permissions.BasePermission):
@@ -100,7 +99,7 @@ class ProductViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         product = self.get_object()
-        services.record_view(product, user=request.user, session_key=session_pseudonym(request))
+        view_counting.count_view(request, product)
         return Response(self.get_serializer(product).data)
 
     def perform_create(self, serializer):

@@ -65,3 +65,40 @@ def test_risk_a_switched_off_shop_stays_in_the_search_engine(api, client, search
     found.append(api.get("/api/v1/search", {"q": "Zzclosed", "type": "sellers"}).content.decode())
 
     assert all("Zzclosed" not in page and "Zzcasino" not in page for page in found), found
+
+
+def test_risk_a_switched_off_sellers_products_still_name_the_shop(api, client):
+    from catalog.tests.factories import ProductFactory
+
+    seller = SellerFactory(profile__shop_name="Zzgone Shop")
+    product = ProductFactory(seller=seller, title="Zz lamp")
+    User.objects.filter(pk=seller.pk).update(is_active=False)  # switched off; the product left on sale
+
+    shown = [
+        api.get("/api/v1/products").content.decode(),
+        api.get(f"/api/v1/products/{product.pk}").content.decode(),
+        client.get("/products/").content.decode(),
+        client.get(product.get_absolute_url()).content.decode(),
+    ]
+
+    assert "Zz lamp" in shown[0]
+    for page in shown:
+        assert "Zzgone Shop" not in page
+
+
+def test_risk_a_kept_product_page_names_a_shop_switched_off_since(client, django_capture_on_commit_callbacks):
+    """The product page is kept in the cache; switching its seller off (as the back-office does)
+    starts a new generation of the shops, so the kept page is not served again."""
+    from accounts import services as account_services
+    from catalog.tests.factories import ProductFactory
+
+    seller = SellerFactory(profile__shop_name="Zzlater Shop")
+    product = ProductFactory(seller=seller, title="Zz kettle")
+    assert "Zzlater Shop" in client.get(product.get_absolute_url()).content.decode()  # now kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seller.is_active = False
+        seller.save(update_fields=["is_active"])
+        account_services.shop_visibility_changed(seller)
+
+    assert "Zzlater Shop" not in client.get(product.get_absolute_url()).content.decode()

@@ -134,6 +134,14 @@ def test_a_delta_cannot_take_the_stock_below_zero(api_as, seller, product):
     assert Product.objects.get(pk=product.pk).stock == 10
 
 
+def test_risk_a_huge_stock_delta_overflows_into_a_500(api_as, seller, product):
+    response = api_as(seller).patch(f"/api/v1/products/{product.pk}", {"stock_delta": 2_147_483_647}, format="json")
+
+    assert response.status_code == 400, response.content
+    assert "2147483647" in str(response.json())
+    assert Product.objects.get(pk=product.pk).stock == 10
+
+
 def test_a_back_office_save_does_not_write_back_the_rating(client, seller, product):
     """Reviews keep the rating; a form opened before a review must not put the old one back."""
     client.force_login(seller)

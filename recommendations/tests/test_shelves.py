@@ -198,3 +198,25 @@ def test_after_a_failure_the_warehouse_is_left_alone_for_a_while(monkeypatch, ki
 
     assert first.source == second.source == "unavailable"
     assert len(calls) == 1
+
+
+def test_risk_one_visitor_reloading_a_product_makes_it_trend(warehouse, api, kitchen):
+    """200 views from one shopper in the last hour are one visitor's interest; six shoppers' views are
+    a trend. Only the second rises (views count once per visitor, product and hour)."""
+    from datetime import UTC, datetime, timedelta
+
+    from analytics.tests.factories import raw_event
+
+    k = kitchen
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    reloads = [
+        raw_event("product_viewed", {"product_id": k["pan"].pk}, now - timedelta(minutes=n % 50), user_id=7)
+        for n in range(200)
+    ]
+    shoppers = [
+        raw_event("product_viewed", {"product_id": k["grinder"].pk}, now - timedelta(minutes=5), user_id=100 + n)
+        for n in range(6)
+    ]
+    warehouse.insert("raw_events", reloads + shoppers)
+
+    assert _ids(api.get("/api/v1/products/trending")) == [k["grinder"].pk]

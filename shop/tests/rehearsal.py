@@ -333,7 +333,7 @@ class Rehearsal:
         classpath = f"{STACK / 'java' / 'kafka' / 'lib'}/*"
         subprocess.run(
             [str(java), "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone",
-             "-t", base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="), "-c", str(properties)],
+             "-t", _kafka_cluster_id(), "-c", str(properties)],
             check=True, capture_output=True,
         )  # fmt: skip
         self.start("kafka", [str(java), "-Xms256m", "-Xmx512m", "-cp", classpath, "kafka.Kafka", str(properties)])
@@ -422,3 +422,12 @@ class Rehearsal:
             env={"PATH": os.environ["PATH"], **self.environment_of("prometheus")},
         )  # fmt: skip
         self.wait_for("prometheus", 9090, seconds=60)
+
+
+def _kafka_cluster_id() -> str:
+    """A random cluster id as Kafka writes them: URL-safe base64 of 16 bytes that never starts with
+    '-' (StorageTool would read such an id as an option; Kafka's own random-uuid avoids it too)."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate

@@ -51,6 +51,23 @@ def test_the_cluster_file_validates_over_the_base_file_and_mirrors_the_topology(
     assert services["haproxy"]["ports"][0]["published"] in (8008, "8008")
 
 
+def test_risk_the_cluster_trusts_x_forwarded_for_from_clients_that_bypass_haproxy(tmp_path):
+    """web's port 8000 stays published by the base file; the app believes X-Forwarded-For only from
+    HAProxy's network, which nobody but HAProxy and the web instances joins."""
+    deployed = compose.checkout(tmp_path / "checkout")
+    compose.follow_readme_deploy_steps(deployed)
+    rendered = compose.rendered(deployed, "docker-compose.yml", "docker-compose.cluster.yml")
+    services = rendered["services"]
+
+    subnet = rendered["networks"]["balancer"]["ipam"]["config"][0]["subnet"]
+    for name in ("web", "web-2"):
+        assert services[name]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+        assert services[name]["environment"]["TRUSTED_PROXY_NETWORKS"] == subnet
+    assert list(services["haproxy"]["networks"]) == ["balancer"]
+    on_balancer = {name for name, service in services.items() if "balancer" in (service.get("networks") or {})}
+    assert on_balancer == {"haproxy", "web", "web-2"}
+
+
 def test_the_load_balancer_config_passes_haproxys_check_and_health_checks_readiness():
     config = ROOT / "docker" / "haproxy" / "haproxy.cfg"
     done = subprocess.run([_tool("haproxy"), "-c", "-f", str(config)], capture_output=True, text=True, timeout=60)

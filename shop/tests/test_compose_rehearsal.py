@@ -15,6 +15,7 @@ seed's `.env` did not start at all and put images in another bucket.
 
 import io
 import re
+import secrets
 import shutil
 import uuid
 
@@ -115,14 +116,18 @@ def test_compose_rehearsal(tmp_path, env_source):
             buyer = requests.post(f"{site}/api/v1/auth/login", json={"email": email, "password": password}, timeout=15)
             assert buyer.status_code == 200, buyer.text
 
-            # The README's first login for a demo shop: seed_demo in the web service's container.
+            # The README's first login for a demo shop: seed_demo in the web service's container, which
+            # (DEBUG off) creates accounts only when asked, with the password it is given.
+            demo_password = secrets.token_urlsafe(18)
             seeded = rehearsal.run_in(
-                ["python", "manage.py", "seed_demo", "--products", "4", "--orders", "0", "--reviews", "0", "-v0"],
-                env=rehearsal.app_environment("web"), cwd=image, capture_output=True, text=True, timeout=300,
+                ["python", "manage.py", "seed_demo", "--demo-accounts", "--products", "4", "--orders", "0",
+                 "--reviews", "0", "-v0"],
+                env={**rehearsal.app_environment("web"), "DEMO_PASSWORD": demo_password}, cwd=image,
+                capture_output=True, text=True, timeout=300,
             )  # fmt: skip
             assert seeded.returncode == 0, seeded.stdout[-2000:] + seeded.stderr[-2000:]
             seller = requests.post(
-                f"{site}/api/v1/auth/login", json={"email": "north@example.com", "password": "bazaar-demo-2026"},
+                f"{site}/api/v1/auth/login", json={"email": "north@example.com", "password": demo_password},
                 timeout=15,
             ).json()["access"]  # fmt: skip
             seller_id = requests.get(f"{site}/api/v1/me", headers={"Authorization": f"Bearer {seller}"}, timeout=15)

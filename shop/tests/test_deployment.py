@@ -295,3 +295,31 @@ def test_risk_metrics_trust_every_private_network_in_compose(deployed):
     assert web_job["authorization"] == {"type": "Bearer", "credentials_file": TOKEN_FILE}
     entrypoint = " ".join(_compose()["services"]["prometheus"]["entrypoint"])
     assert TOKEN_FILE in entrypoint and "METRICS_TOKEN" in entrypoint
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_risk_secrets_files_are_readable_by_every_user_of_the_machine(tmp_path):
+    """The README's .env, and the settings files scripts/stack and the cluster write (database,
+    S3 and ClickHouse passwords, the cluster's SECRET_KEY), are readable by their owner only."""
+    project = compose.checkout(tmp_path / "checkout")
+    os.umask(umask := os.umask(0o022))  # a usual umask: new files readable by all unless made private
+    try:
+        compose.follow_readme_deploy_steps(project)
+        assert _mode(project / ".env") == 0o600
+
+        writers = (
+            ("scripts/stack", "set_env", "ENV_FILE", ".env.stack"),
+            ("scripts/stack-cluster.sh", "cluster_set_env", "CLUSTER_ENV", ".env.cluster"),
+        )
+        for script, function, variable, name in writers:
+            target = tmp_path / name
+            body = re.search(rf"^{function}\(\) \{{.*?^\}}", (ROOT / script).read_text(), re.M | re.S).group(0)
+            command = f'{variable}="{target}"\n{body}\n{function} PASSWORD s3cret\n{function} OTHER value'
+            subprocess.run(["bash", "-euo", "pipefail", "-c", command], check=True, timeout=30)
+            assert target.read_text().splitlines() == ["PASSWORD=s3cret", "OTHER=value"]
+            assert _mode(target) == 0o600, (script, oct(_mode(target)))
+    finally:
+        os.umask(umask)

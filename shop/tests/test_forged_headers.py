@@ -40,10 +40,31 @@ def test_risk_forged_x_forwarded_for_buys_fresh_login_attempts_or_opens_metrics(
 
 def test_risk_forged_x_forwarded_for_behind_a_trusted_proxy(api, client, settings):
     """Behind one proxy, only the entry it appended counts: entries the client put before it do not."""
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_NETWORKS = 1, ["10.0.0.2/32"]
     forged = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.{n}, " + OUTSIDE}
 
     assert _logins(api, client, forged)[-1] == 429
+
+
+def test_risk_a_client_past_the_load_balancer_forges_x_forwarded_for(api, client, settings):
+    """The app trusts one proxy, but this client reaches it directly (a published port): its own
+    X-Forwarded-For must not be read as the proxy's."""
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_NETWORKS = 1, ["10.0.0.2/32"]
+    direct = {"REMOTE_ADDR": OUTSIDE, "HTTP_X_FORWARDED_FOR": "198.51.100.{n}"}
+
+    assert _logins(api, client, direct)[-1] == 429
+
+
+def test_a_proxy_count_without_the_proxies_networks_trusts_nobody_and_says_so(settings, rf):
+    from shop.client_address import check_proxy_settings, client_address
+
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_NETWORKS = 1, []
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=OUTSIDE)
+
+    assert client_address(request) == "10.0.0.2"
+    assert [message.id for message in check_proxy_settings()] == ["shop.W001"]
+    settings.TRUSTED_PROXY_NETWORKS = ["10.0.0.0/8"]
+    assert client_address(request) == OUTSIDE and check_proxy_settings() == []
 
 
 def test_risk_forged_x_real_ip_buys_fresh_login_attempts_or_opens_metrics(api, client):
@@ -53,6 +74,7 @@ def test_risk_forged_x_real_ip_buys_fresh_login_attempts_or_opens_metrics(api, c
 
 def test_risk_forged_forwarded_header_buys_fresh_login_attempts_or_opens_metrics(api, client, settings):
     settings.TRUSTED_PROXY_COUNT = 1  # even behind a proxy: ours append X-Forwarded-For, never Forwarded
+    settings.TRUSTED_PROXY_NETWORKS = ["10.0.0.2/32"]
     forged = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": OUTSIDE, "HTTP_FORWARDED": "for=198.51.100.{n}"}
 
     assert _logins(api, client, forged)[-1] == 429

@@ -94,3 +94,30 @@ def test_a_failing_task_is_counted(client):
 
     after = value(scrape(client), "bazaar_celery_task_failures_total", task="shop.tasks.relay_events")
     assert after - before == 1
+
+
+def test_risk_behind_a_proxy_on_the_same_host_every_client_may_scrape(client, settings):
+    """A reverse proxy on the host connects from 127.0.0.1 for every client: the client is who it
+    vouches for, and that is not loopback."""
+    settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXY_NETWORKS = 1, ["127.0.0.1/32"]
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+
+    assert client.get("/metrics", **proxied).status_code == 404
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200  # Prometheus on the host itself
+
+
+def test_risk_in_production_metrics_are_open_to_loopback_by_default():
+    """With DEBUG off and METRICS_ALLOWED_NETWORKS unset, only METRICS_TOKEN opens /metrics."""
+    import os
+    import subprocess
+    import sys
+
+    from shop.testing import ROOT
+
+    env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "METRICS_ALLOWED_NETWORKS")}
+    shown = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "print(settings.DEBUG, settings.METRICS_ALLOWED_NETWORKS)"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"}, cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert shown.stdout.split() == ["False", "[]"], shown.stdout + shown.stderr

@@ -23,7 +23,8 @@ PRINT_KEYS = (
 
 def _start(**overrides: str) -> subprocess.CompletedProcess:
     """Load the real settings in a fresh process, as gunicorn, Celery and manage.py do."""
-    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "JWT_SIGNING_KEY")}
+    dropped = ("SECRET_KEY", "JWT_SIGNING_KEY", "SECRET_KEY_PER_RUN")  # the tests' own key: as in production
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false", **overrides})
     return subprocess.run(
         [sys.executable, "-c", PRINT_KEYS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -73,3 +74,28 @@ def test_the_key_env_example_carries_cannot_start_production():
     for line in (ROOT / ".env.example").read_text().splitlines():
         if line.startswith(("SECRET_KEY=", "JWT_SIGNING_KEY=")):
             assert weakness(line.split("=", 1)[1].strip()), line
+
+
+def test_risk_the_tests_published_key_is_accepted_in_production():
+    """pyproject.toml carried a key for the tests; it is in the repository, so production refuses it."""
+    started = _start(SECRET_KEY="tests-only-6QmVd2xK9pLr4Tz8Hb1Nw7Fy3Jc5Gs0Ae-never-deployed")
+
+    assert started.returncode != 0 and "SECRET_KEY" in started.stderr, started.stdout
+    assert "tests-only" not in (ROOT / "pyproject.toml").read_text()
+
+
+def test_risk_the_development_key_is_a_constant_anyone_can_read(tmp_path):
+    """With DEBUG on and no key, each machine makes its own, once, readable by its owner only."""
+    from config.keys import PUBLISHED_KEYS
+
+    kept = tmp_path / "development-key"
+    first = _start(DEBUG="true", DEVELOPMENT_KEY_FILE=str(kept))
+    again = _start(DEBUG="true", DEVELOPMENT_KEY_FILE=str(kept))
+    elsewhere = _start(DEBUG="true", DEVELOPMENT_KEY_FILE=str(tmp_path / "another-machine"))
+
+    key = first.stdout.split()[0]
+    assert first.returncode == 0, first.stderr
+    assert key not in PUBLISHED_KEYS and len(key) >= 50
+    assert again.stdout.split()[0] == key  # sessions outlive a restart
+    assert elsewhere.stdout.split()[0] != key
+    assert kept.stat().st_mode & 0o777 == 0o600

@@ -17,6 +17,13 @@ pytestmark = pytest.mark.django_db
 SMALL = ["--products", "30", "--buyers", "3", "--orders", "5", "--reviews", "8", "-v", "0"]
 
 
+@pytest.fixture(autouse=True)
+def developer_machine(settings, monkeypatch):
+    """`make run` seeds with DEBUG on; the production rules have tests of their own below."""
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    settings.DEBUG = True
+
+
 def _counts() -> tuple[int, int, int, int]:
     return User.objects.count(), Product.objects.count(), Order.objects.count(), Review.objects.count()
 
@@ -165,3 +172,35 @@ def test_seeding_in_russian_leaves_the_callers_language_as_it_was():
         call_command("seed_demo", *SMALL, "--language", "ru", stdout=StringIO())
 
         assert translation.get_language() == "en"
+
+
+def test_risk_seed_demo_in_production_creates_a_superuser_with_the_published_password(settings, capsys):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--demo-accounts"):
+        call_command("seed_demo", *SMALL, stdout=StringIO())
+    assert not User.objects.exists()
+
+    out = StringIO()
+    call_command("seed_demo", *SMALL, "--demo-accounts", stdout=out)
+    admin = User.objects.get(email="admin@example.com")
+    assert admin.is_superuser and not admin.check_password("bazaar-demo-2026")
+    assert "bazaar-demo-2026" not in out.getvalue()
+    printed = out.getvalue().split("accounts created now: ")[1].split(")")[0]
+    assert len(printed) >= 20 and admin.check_password(printed)
+    assert User.objects.get(email="north@example.com").check_password(printed)
+
+
+def test_in_production_demo_password_takes_a_chosen_one_but_not_the_published_one(settings, monkeypatch):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", "bazaar-demo-2026")
+    with pytest.raises(CommandError, match="DEMO_PASSWORD"):
+        call_command("seed_demo", *SMALL, "--demo-accounts", stdout=StringIO())
+
+    monkeypatch.setenv("DEMO_PASSWORD", "a-rehearsal-only-password")
+    call_command("seed_demo", *SMALL, "--demo-accounts", stdout=StringIO())
+    assert User.objects.get(email="buyer1@example.com").check_password("a-rehearsal-only-password")

@@ -34,11 +34,11 @@ from recommendations.planted import demo_orders
 from reviews.models import Review
 from reviews.services import post_review
 from shop import demo_data, demo_pictures, search_engine
+from shop.demo_accounts import demo_password
 from shop.errors import DomainError
 from shop.i18n.slugs import slug_for
 from shop.models import OutboxEvent
 
-DEMO_PASSWORD = "bazaar-demo-2026"  # noqa: S105  (printed for demo logins on purpose)
 ADMIN_EMAIL = "admin@example.com"
 
 CATEGORY_TREE = {
@@ -94,6 +94,13 @@ class Command(BaseCommand):
         parser.add_argument("--reviews", type=int, default=120, help=gettext_lazy("demo reviews (default 120)"))
         parser.add_argument("--seed", type=int, default=42, help=gettext_lazy("random seed, for repeatable data"))
         parser.add_argument(
+            "--demo-accounts",
+            action="store_true",
+            help=gettext_lazy(
+                "with DEBUG off, create the demo accounts anyway, with DEMO_PASSWORD or a random password"
+            ),
+        )
+        parser.add_argument(
             "--no-pictures",
             action="store_true",
             help=gettext_lazy("leave products without pictures (large benchmark catalogues)"),
@@ -118,6 +125,7 @@ class Command(BaseCommand):
     def _seed(self, options) -> None:
         rng = random.Random(options["seed"])
         show_progress = options["verbosity"] > 0
+        self.password = demo_password(asked=options["demo_accounts"])
         self._ensure_admin()
         sellers = self._ensure_sellers()
         leaves = self._ensure_categories()
@@ -137,7 +145,7 @@ class Command(BaseCommand):
     def _ensure_admin(self) -> None:
         if not User.objects.filter(email=ADMIN_EMAIL).exists():
             User.objects.create_superuser(
-                email=ADMIN_EMAIL, password=DEMO_PASSWORD, first_name="Ada", last_name="Admin"
+                email=ADMIN_EMAIL, password=self.password, first_name="Ada", last_name="Admin"
             )
 
     def _ensure_sellers(self) -> list[User]:
@@ -146,7 +154,7 @@ class Command(BaseCommand):
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email=email, password=DEMO_PASSWORD, role=Role.SELLER, language=self.language
+                    email=email, password=self.password, role=Role.SELLER, language=self.language
                 )
             if not hasattr(user, "seller_profile"):
                 create_seller_profile(user, shop_name=shop_name, description=description)
@@ -160,7 +168,7 @@ class Command(BaseCommand):
         existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
         missing = [email for email in emails if email not in existing]
         if missing:
-            password = make_password(DEMO_PASSWORD)
+            password = make_password(self.password)
             User.objects.bulk_create(
                 [
                     User(
@@ -368,7 +376,9 @@ class Command(BaseCommand):
     def _print_logins(self, sellers, buyers) -> None:
         self.stdout.write(
             self.style.SUCCESS(
-                "\n" + _("Demo data is ready. Logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}
+                "\n"
+                + _("Demo data is ready. Logins (password for the accounts created now: %(password)s):")
+                % {"password": self.password}
             )
         )
         self.stdout.write(_("  staff  %(email)s   (back-office: /admin/)") % {"email": ADMIN_EMAIL})
