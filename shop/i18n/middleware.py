@@ -54,9 +54,11 @@ class LanguageMiddleware:
         redirect = None
         language = i18n.language_of_request(request)
         if not is_api(path) and language == settings.LANGUAGE_CODE and not path.startswith(NOT_PAGES):
-            redirect = self._redirect_to_preferred(request, path)
-            if redirect is None:
-                language = self._language_of_a_missing_page(request, path) or language
+            preferred = _preferred(request)
+            if preferred and preferred != settings.LANGUAGE_CODE and not translation.get_language_from_path(path):
+                redirect = self._redirect_to_preferred(request, path, preferred)
+                if redirect is None:
+                    language = self._language_of_a_missing_page(request, path, preferred) or language
         if redirect is not None:
             return redirect
         translation.activate(language)
@@ -75,27 +77,19 @@ class LanguageMiddleware:
         )
 
     @staticmethod
-    def _language_of_a_missing_page(request, path: str) -> str | None:
+    def _language_of_a_missing_page(request, path: str, preferred: str) -> str | None:
         """An address without a prefix that leads nowhere has no page in any language to send anyone
         to: its "not found" page speaks the preferred language rather than the shop's."""
-        preferred = _preferred(request)
-        if not preferred or preferred == settings.LANGUAGE_CODE or translation.get_language_from_path(path):
-            return None
         with translation.override(settings.LANGUAGE_CODE):
             if is_valid_path(path, getattr(request, "urlconf", None)):
                 return None
         return preferred
 
     @staticmethod
-    def _redirect_to_preferred(request, path: str) -> HttpResponseRedirect | None:
-        """The same page in the preferred language, when that is not the shop's own and the address
-        has no prefix yet (`/products/` → `/ru/products/`)."""
+    def _redirect_to_preferred(request, path: str, preferred: str) -> HttpResponseRedirect | None:
+        """The same page in the preferred language (not the shop's own), for an address without a
+        prefix yet (`/products/` → `/ru/products/`)."""
         if request.method not in ("GET", "HEAD"):
-            return None
-        preferred = _preferred(request)
-        if not preferred or preferred == settings.LANGUAGE_CODE:
-            return None
-        if translation.get_language_from_path(path):
             return None
         target = f"/{preferred}{path}"
         with translation.override(preferred):
