@@ -34,6 +34,7 @@ COPY --chown=bazaar:bazaar . /app
 # `spark-submit spark_jobs/<job>.py` runs on this Python with the JDBC drivers (spark_jobs/spark_home.py)
 RUN python -m spark_jobs.spark_home /opt/spark-jdbc
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" python manage.py collectstatic --noinput -v0 \
+    && SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" python manage.py compile_translations \
     && mkdir -p /app/media /tmp/bazaar-metrics && chown -R bazaar:bazaar /app/media /tmp/bazaar-metrics
 USER bazaar
 EXPOSE 8000

@@ -1,12 +1,14 @@
 # One command to run the site, one to test it. Both install what is missing.
 #   make run          serve the site on http://127.0.0.1:$(PORT) with demo data (SQLite, local files)
 #   make run STACK=1  the same on the real local services (PostgreSQL, Redis) from scripts/stack
+#   make run LANG=ru  a Russian shop: Russian pages and demo data, prices in roubles
 #   make test         start the real services the tests need, then run every test
 #   make stack        start the real local services and write .env.stack
 #   make cluster      start the cluster topology (scripts/stack cluster up) and write .env.cluster
 #   make bench        run the benchmarks and print their figures
 #   make lint         ruff check and format check
 #   make audit        pip-audit of the pinned requirements against PyPI's advisory data
+#   make messages     gather the marked strings into locale/*/django.po and list what is left to translate
 #   make schema       write the API schema the code serves to docs/api/openapi.json (breaking changes need
 #                     a line in docs/api/CHANGELOG.md first)
 
@@ -15,8 +17,23 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?=
+# `make run LANG=ru`: a Russian shop (Russian pages without a prefix, prices in roubles, Russian demo
+# data). Only a LANG given on the command line counts: the environment's LANG is the terminal's locale.
+ifeq ($(origin LANG),command line)
+SHOP_LANGUAGE := $(firstword $(subst _, ,$(subst ., ,$(LANG))))
+override LANG := C.UTF-8
+export LANG
+endif
+SHOP_LANGUAGE ?=
+ifneq ($(SHOP_LANGUAGE),)
+export LANGUAGE_CODE := $(SHOP_LANGUAGE)
+ifeq ($(SHOP_LANGUAGE),ru)
+export SHOP_CURRENCY ?= RUB
+endif
+endif
+SEED_LANGUAGE = $(if $(LANGUAGE_CODE),--language $(LANGUAGE_CODE),)
 
-.PHONY: run test stack cluster bench lint format clean audit schema
+.PHONY: run test stack cluster bench lint format clean audit schema messages translations
 
 $(VENV)/bin/python:
 	@python=$$(scripts/find-python) && echo "creating $(VENV) with $$python" && $$python -m venv $(VENV)
@@ -35,8 +52,9 @@ run: $(VENV)/.base-installed
 	@scripts/stack spark || echo "Spark's JDBC drivers could not be fetched: the analytics pages will stay empty."
 	@set -a; if [ -n "$(STACK)" ]; then . ./.env.stack; fi; set +a; \
 	export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py compile_translations >/dev/null && \
 	$(PY) manage.py migrate --noinput && \
-	$(PY) manage.py seed_demo && \
+	$(PY) manage.py seed_demo $(SEED_LANGUAGE) && \
 	$(PY) manage.py analytics_schema >/dev/null && \
 	{ $(PY) manage.py analytics_run || echo "The analytics run failed (above); the site still works."; } && \
 	if [ -n "$$CELERY_BROKER_URL" ]; then \
@@ -50,7 +68,7 @@ run: $(VENV)/.base-installed
 	echo "Mail: $${MAILPIT_URL:-printed here, in this terminal}" && \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev-installed lint
+test: $(VENV)/.dev-installed lint translations
 	scripts/stack up postgres redis s3 search kafka clickhouse mail
 	scripts/stack browser
 	scripts/stack spark
@@ -66,6 +84,11 @@ test: $(VENV)/.dev-installed lint
 	$(PY) -m pytest -m cluster -n 0 $(PYTEST_ARGS); status=$$?; \
 	echo "[cluster] start and tests took $$(( $$(date +%s) - started )) s"; \
 	scripts/stack cluster down; exit $$status
+
+# The compiled catalogues (.mo, not kept in git) that the site, its servers and the tests read. Compiling
+# signs nothing, so a development setting spares asking for a SECRET_KEY (a clean clone has none).
+translations:
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py compile_translations >/dev/null
 
 stack:
 	scripts/stack up
@@ -96,6 +119,10 @@ schema: $(VENV)/.dev-installed
 	scripts/stack oasdiff
 	@# the schema does not depend on DEBUG; a development setting spares asking for a SECRET_KEY here
 	DEBUG=$${DEBUG:-true} $(PY) manage.py api_schema --write
+
+messages: $(VENV)/.dev-installed
+	@command -v xgettext >/dev/null || scripts/stack tools  # makemessages runs GNU gettext
+	DEBUG=$${DEBUG:-true} $(PY) manage.py update_catalogue
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

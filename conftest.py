@@ -36,6 +36,10 @@ def pytest_configure(config):
             "runs every test (or `make stack`, then `set -a; . ./.env.stack; set +a` before pytest).",
             returncode=4,
         )
+    # The Russian pages and mails the tests render read the compiled catalogues (.mo, not in git).
+    from shop.i18n.catalogues import compile_all
+
+    compile_all()
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +64,18 @@ def _fast_and_isolated(settings, tmp_path, tmp_path_factory):
     }
     cache.clear()
     shared_reads.drop_local_copies()
+
+
+@pytest.fixture(autouse=True)
+def _shops_own_language():
+    """Each test starts in the shop's own language and leaves no other behind: a page asked for under
+    /ru/ activates Russian for the rest of its thread, which would make the next test's messages depend
+    on the order the tests ran in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

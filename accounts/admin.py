@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import Role, SellerProfile, User
+from shop.admin_labels import TranslatedPermissions
 from shop.admin_permissions import SellerScopedAdmin, is_back_office_staff
 
 # Fields that grant power over the whole site. Only a superuser sets them (Django's own user
@@ -21,23 +25,23 @@ def _without(fieldsets, names) -> list:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TranslatedPermissions, DjangoUserAdmin):
     """Staff manage buyers and sellers; only superusers grant staff or superuser powers, groups and
     permissions, and only they change another staff member's account (its email or password would
     hand the account over)."""
 
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "role", "is_active", "date_joined"]
-    list_filter = ["role", "is_active", "awaiting_confirmation", "is_staff", "date_joined"]
+    list_display = ["email", "first_name", "last_name", "role", "language", "is_active", "date_joined"]
+    list_filter = ["role", "language", "is_active", "awaiting_confirmation", "is_staff", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "language")}),
         (
-            "Role and access",
+            _("Role and access"),
             {"fields": ("role", "is_active", "awaiting_confirmation", "is_staff", "is_superuser", "groups")},
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined", "awaiting_confirmation"]
@@ -96,3 +100,11 @@ class SellerProfileAdmin(SellerScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return fields if is_back_office_staff(request.user) else [*fields, "user"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TranslatedPermissions, DjangoGroupAdmin):
+    """Django's, with the permissions named in the reader's language."""

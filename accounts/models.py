@@ -1,14 +1,16 @@
 """Users log in with their email and carry one role: buyer, seller or staff."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    BUYER = "buyer", "Buyer"
-    SELLER = "seller", "Seller"
-    STAFF = "staff", "Staff"
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+    STAFF = "staff", _("Staff")
 
 
 class UserManager(BaseUserManager):
@@ -34,11 +36,21 @@ class UserManager(BaseUserManager):
 
 class User(AbstractUser):
     username = None
-    email = models.EmailField("email address", unique=True)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.BUYER, db_index=True)
+    email = models.EmailField(_("email address"), unique=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.BUYER, db_index=True)
     # Signed up, not yet confirmed by the link mailed to the address (inactive until then). Kept apart
     # from is_active so that an account staff switched off can never be switched on by a link.
-    awaiting_confirmation = models.BooleanField(default=False)
+    awaiting_confirmation = models.BooleanField(_("awaiting confirmation"), default=False)
+    # The language the person signed up in or last chose: their pages on a new device, their mails.
+    # Empty: the shop's own language (LANGUAGE_CODE).
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("The language of the pages and mails this person gets."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -47,6 +59,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
@@ -80,16 +94,18 @@ class User(AbstractUser):
 class SellerProfile(models.Model):
     """The public face of a seller's shop."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="seller_profile")
-    shop_name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
-    description = models.TextField(blank=True)
-    contact_email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=32, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="seller_profile", verbose_name=_("user"))
+    shop_name = models.CharField(_("shop name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["shop_name"]
+        verbose_name = _("seller profile")
+        verbose_name_plural = _("seller profiles")
 
     def __str__(self) -> str:
         return self.shop_name

@@ -8,17 +8,19 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, SellerProfile, User
 from accounts.tokens import signup_confirmation
 from catalog.models import SearchQueueEntry
 from catalog.search.indexer import enqueue
-from shop import events
+from shop import events, i18n
 from shop.background import run_soon
 from shop.errors import Conflict, DomainError, Forbidden
+from shop.i18n.slugs import slug_for
 from shop.shared_reads import forget
 from shop.tasks import send_mail_message
 
@@ -26,7 +28,7 @@ SIGNUP_ROLES = (Role.BUYER, Role.SELLER)
 
 
 def _unique_shop_slug(shop_name: str) -> str:
-    base = slugify(shop_name)[:120] or "shop"
+    base = slug_for(shop_name)[:120] or "shop"
     slug, n = base, 2
     while SellerProfile.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -40,9 +42,9 @@ def _clean_sign_up(
     the refusals a person can act on; none of them depends on whether the address has an account."""
     email = User.objects.normalize_email(email).strip().lower()
     if role not in SIGNUP_ROLES:
-        raise DomainError("Choose the role 'buyer' or 'seller'.", field="role")
+        raise DomainError(_("Choose the role 'buyer' or 'seller'."), field="role")
     if role == Role.SELLER and not shop_name.strip():
-        raise DomainError("A seller needs a shop name.", field="shop_name")
+        raise DomainError(_("A seller needs a shop name."), field="shop_name")
     candidate = User(email=email, first_name=first_name, last_name=last_name, role=role)
     try:
         password_validation.validate_password(password, candidate)
@@ -54,11 +56,21 @@ def _clean_sign_up(
         "shop_name": shop_name.strip(),
         "first_name": first_name,
         "last_name": last_name,
+        # The language the person signs up in is the one we write to them in.
+        "language": i18n.supported(translation.get_language()) or "",
     }
 
 
 def _create_account(
-    *, email: str, password: str, role: str, shop_name: str, first_name: str, last_name: str, active: bool
+    *,
+    email: str,
+    password: str,
+    role: str,
+    shop_name: str,
+    first_name: str,
+    last_name: str,
+    active: bool,
+    language: str = "",
 ) -> User:
     """The user and, for a seller, the shop. An inactive seller's shop stays hidden: shop pages and
     search list active sellers only."""
@@ -70,6 +82,7 @@ def _create_account(
         last_name=last_name,
         is_active=active,
         awaiting_confirmation=not active,
+        language=language,
     )
     if role == Role.SELLER:
         create_seller_profile(user, shop_name=shop_name)
@@ -93,12 +106,12 @@ def sign_up(
         email=email, password=password, role=role, shop_name=shop_name, first_name=first_name, last_name=last_name
     )
     if User.objects.filter(email__iexact=email).exists():
-        raise Conflict("An account with this email already exists.", field="email")
+        raise Conflict(_("An account with this email already exists."), field="email")
     try:
         with transaction.atomic():
             user = _create_account(email=email, active=True, **fields)
     except IntegrityError as exc:  # a concurrent signup with the same email won the race
-        raise Conflict("An account with this email already exists.", field="email") from exc
+        raise Conflict(_("An account with this email already exists."), field="email") from exc
     events.record("user_signed_up", user=user, role=role)
     return user
 
@@ -148,13 +161,16 @@ def request_sign_up(
 
 
 def _mail(user: User, template: str, context: dict) -> None:
-    """Rendered here, sent by a worker (accounts.tasks); this request sends it when the broker
-    does not answer, rather than lose it."""
-    subject, _, body = render_to_string(f"accounts/email/{template}.txt", {"user": user, **context}).partition("\n")
+    """Rendered here, in the account's language, sent by a worker (accounts.tasks); this request
+    sends it when the broker does not answer, rather than lose it."""
+    with i18n.speaking_to(user):
+        text = render_to_string(f"accounts/email/{template}.txt", {"user": user, **context})
+    subject, _sep, body = text.partition("\n")
     run_soon(send_mail_message, subject.strip(), body.strip() + "\n", user.email)
 
 
-INVALID_LINK = "This link is not valid any more (it was used, replaced or has expired): sign up again for a new one."
+def invalid_link_message() -> str:
+    return _("This link is not valid any more (it was used, replaced or has expired): sign up again for a new one.")
 
 
 @transaction.atomic
@@ -163,13 +179,15 @@ def confirm_sign_up(*, uid: str, token: str, password: str) -> User:
     try:
         user = User.objects.select_for_update().get(pk=int(force_str(urlsafe_base64_decode(uid))))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist) as exc:
-        raise DomainError(INVALID_LINK, field="token") from exc
+        raise DomainError(invalid_link_message(), field="token") from exc
     if not user.awaiting_confirmation or not signup_confirmation.check_token(user, token):
-        raise DomainError(INVALID_LINK, field="token")
+        raise DomainError(invalid_link_message(), field="token")
     if not user.check_password(password):
         raise DomainError(
-            "That is not the password of this sign-up. If you signed up twice, use the password and the "
-            "link of the latest one.",
+            _(
+                "That is not the password of this sign-up. If you signed up twice, use the password and the "
+                "link of the latest one."
+            ),
             field="password",
         )
     user.is_active, user.awaiting_confirmation = True, False
@@ -207,7 +225,7 @@ def shop_visibility_changed(user: User) -> None:
 def update_seller_profile(profile: SellerProfile, *, by, **fields) -> SellerProfile:
     """Change a shop's public profile; only its seller, or staff, may."""
     if not (by.is_staff or profile.user_id == by.id):
-        raise Forbidden("Only the seller may change this shop.")
+        raise Forbidden(_("Only the seller may change this shop."))
     allowed = {"shop_name", "description", "contact_email", "phone"}
     for name, value in fields.items():
         if name in allowed:
@@ -219,3 +237,11 @@ def update_seller_profile(profile: SellerProfile, *, by, **fields) -> SellerProf
     if "shop_name" in fields:  # their products' documents carry the shop's name
         enqueue(SearchQueueEntry.Kind.PRODUCT, profile.user.products.values_list("pk", flat=True))
     return profile
+
+
+def set_language(user: User, language: str) -> None:
+    """Keep the language a person chose: their pages on any device, and the mails we send them."""
+    language = i18n.supported(language) or ""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

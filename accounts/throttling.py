@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 from rest_framework.throttling import BaseThrottle
 
 from shop.client_address import client_address
@@ -112,12 +113,17 @@ def attempt(request, action: str, account: str) -> int:
     return math.ceil(wait)
 
 
-TOO_MANY = "Too many attempts. Please wait {wait} seconds and try again."
+def too_many_message(wait: int) -> str:
+    return ngettext(
+        "Too many attempts. Please wait %(wait)d second and try again.",
+        "Too many attempts. Please wait %(wait)d seconds and try again.",
+        wait,
+    ) % {"wait": wait}
 
 
 def too_many_attempts(request, wait: int) -> HttpResponse:
     """The storefront's and back-office's answer past the limit."""
-    page = render_to_string("errors/429.html", {"detail": TOO_MANY.format(wait=wait), "wait": wait}, request)
+    page = render_to_string("errors/429.html", {"detail": too_many_message(wait), "wait": wait}, request)
     response = HttpResponse(page, status=429)
     response["Retry-After"] = str(wait)
     return response

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
+from accounts.forms import PasswordResetForm
 from accounts.links import SiteURLPasswordResetView
 from accounts.throttling import throttled
 
@@ -36,6 +37,7 @@ urlpatterns = [
             SiteURLPasswordResetView.as_view(
                 success_url=reverse_lazy("accounts:password_reset_done"),
                 email_template_name="registration/password_reset_email.txt",
+                form_class=PasswordResetForm,
             )
         ),
         name="password_reset",

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.forms import ConfirmSignupForm, SellerProfileForm, SignupForm
@@ -21,7 +22,7 @@ def _safe_next(request, target: str) -> str:
 @throttled("signup", "email")
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("shop:home")
+        return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         next_url = _safe_next(request, request.GET.get("next", ""))
@@ -50,9 +51,9 @@ def confirm_sign_up(request, uid: str, token: str):
             form.add_error("password" if exc.field == "password" else None, exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Your account is ready.")
+            messages.success(request, _("Welcome! Your account is ready."))
             target = _safe_next(request, request.GET.get("next", ""))
-            return redirect(target or ("catalog:my-products" if user.is_seller else "shop:home"))
+            return redirect(target or ("catalog:my-products" if user.is_seller else "home"))
     return render(request, "accounts/confirm_sign_up.html", {"form": form})
 
 
@@ -60,7 +61,7 @@ def confirm_sign_up(request, uid: str, token: str):
 def seller_profile(request):
     profile = getattr(request.user, "seller_profile", None)
     if profile is None:
-        raise Http404("Only sellers have a shop profile.")
+        raise Http404(_("Only sellers have a shop profile."))
     form = SellerProfileForm(
         request.POST or None,
         initial={
@@ -72,6 +73,6 @@ def seller_profile(request):
     )
     if request.method == "POST" and form.is_valid():
         services.update_seller_profile(profile, by=request.user, **form.cleaned_data)
-        messages.success(request, "Your shop profile is saved.")
+        messages.success(request, _("Your shop profile is saved."))
         return redirect("accounts:seller-profile")
     return render(request, "accounts/seller_profile.html", {"form": form, "profile": profile})

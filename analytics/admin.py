@@ -3,13 +3,16 @@
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from analytics import admin_views, tasks
 from analytics.models import JobRun, PipelineRun, Watermark
 from shop.admin_permissions import StaffOnlyAdmin
 
-admin.site.register_page("analytics/", admin_views.dashboard, name="analytics-dashboard", title="Analytics dashboard")
-admin.site.register_page("analytics/live/", admin_views.live, name="analytics-live", title="Live", listed=False)
+admin.site.register_page(
+    "analytics/", admin_views.dashboard, name="analytics-dashboard", title=_("Analytics dashboard")
+)
+admin.site.register_page("analytics/live/", admin_views.live, name="analytics-live", title=_("Live"), listed=False)
 
 
 class JobRunInline(admin.TabularInline):
@@ -32,12 +35,12 @@ class PipelineRunAdmin(StaffOnlyAdmin):
     inlines = [JobRunInline]
     change_list_template = "admin/analytics/pipelinerun_change_list.html"
 
-    @admin.display(description="seconds")
+    @admin.display(description=_("seconds"))
     def duration(self, run: PipelineRun):
         seconds = run.duration_seconds
         return None if seconds is None else round(seconds, 1)
 
-    @admin.display(description="error")
+    @admin.display(description=_("error"))
     def short_error(self, run: PipelineRun) -> str:
         return run.error[:120]
 
@@ -55,16 +58,22 @@ class PipelineRunAdmin(StaffOnlyAdmin):
         return own + super().get_urls()
 
     def run_sync(self, request):
-        return self._start(request, tasks.run_sync_chain, "The sync chain")
+        return self._start(
+            request, tasks.run_sync_chain, _("The sync chain was started; its run appears below (reload to follow it).")
+        )
 
     def run_migration(self, request):
-        return self._start(request, tasks.run_historical_migration, "The historical migration")
+        return self._start(
+            request,
+            tasks.run_historical_migration,
+            _("The historical migration was started; its run appears below (reload to follow it)."),
+        )
 
     def _start(self, request, task, what: str):
         if request.method != "POST" or not self.has_module_permission(request):
             return redirect("admin:analytics_pipelinerun_changelist")
         task.delay(trigger="admin")
-        messages.info(request, f"{what} was started; its run appears below (reload to follow it).")
+        messages.info(request, what)
         return redirect("admin:analytics_pipelinerun_changelist")
 
 

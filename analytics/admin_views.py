@@ -9,10 +9,13 @@ that says so, not an error.
 
 import csv
 import logging
+import re
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analytics import live as live_panel
 from analytics import selectors
@@ -23,13 +26,50 @@ from shop.admin_permissions import is_back_office_staff
 log = logging.getLogger(__name__)
 
 CHARTS = {
-    "sales_over_time": ("Revenue and orders", selectors.sales_over_time, False),
-    "sales_by_category": ("Sales by category", selectors.sales_by_category, False),
-    "top_products": ("Top products", selectors.top_products, False),
-    "top_sellers": ("Top sellers", selectors.top_sellers, True),
-    "funnel": ("Funnel: view → cart → purchase", selectors.funnel, False),
-    "active_users": ("Active users", selectors.active_users, True),
+    "sales_over_time": (gettext_lazy("Revenue and orders"), selectors.sales_over_time, False),
+    "sales_by_category": (gettext_lazy("Sales by category"), selectors.sales_by_category, False),
+    "top_products": (gettext_lazy("Top products"), selectors.top_products, False),
+    "top_sellers": (gettext_lazy("Top sellers"), selectors.top_sellers, True),
+    "funnel": (gettext_lazy("Funnel: view → cart → purchase"), selectors.funnel, False),
+    "active_users": (gettext_lazy("Active users"), selectors.active_users, True),
 }
+
+# What each table column is called on the page, in the CSV header and on the charts' axes.
+COLUMNS = {
+    "period": gettext_lazy("period"),
+    "revenue": gettext_lazy("revenue"),
+    "orders": gettext_lazy("orders"),
+    "units": gettext_lazy("units"),
+    "average_order_value": gettext_lazy("average order value"),
+    "category": gettext_lazy("category"),
+    "product": gettext_lazy("product"),
+    "views": gettext_lazy("views"),
+    "seller": gettext_lazy("seller"),
+    "step": gettext_lazy("step"),
+    "count": gettext_lazy("count"),
+    "rate_from_previous_percent": gettext_lazy("rate from the previous step, %"),
+    "active_users": gettext_lazy("active users"),
+    "purchases": gettext_lazy("purchases"),
+    "cart_adds": gettext_lazy("cart adds"),
+    "view_to_cart_percent": gettext_lazy("view → cart, %"),
+    "cart_to_purchase_percent": gettext_lazy("cart → purchase, %"),
+    "view_to_purchase_percent": gettext_lazy("view → purchase, %"),
+    "cohort_week": gettext_lazy("week of first purchase"),
+    "shoppers": gettext_lazy("shoppers"),
+}
+WEEK_COLUMN = re.compile(r"week_(\d+)")  # the cohorts' week_1, week_2, ...
+
+
+def column_label(name: str) -> str:
+    """A column's name for people; a column without one is shown as its key, spaced out."""
+    if week := WEEK_COLUMN.fullmatch(name):
+        return _("week %(number)s") % {"number": week.group(1)}
+    return str(COLUMNS.get(name, name.replace("_", " ")))
+
+
+def chart_labels() -> dict[str, str]:
+    """The words the charts' script draws (axes, series), in the page's language."""
+    return {name: column_label(name).capitalize() for name in COLUMNS}
 
 
 def scope_for(request, form: AnalyticsFilterForm) -> selectors.Scope:
@@ -46,8 +86,8 @@ def scope_for(request, form: AnalyticsFilterForm) -> selectors.Scope:
 
 # Tables without a chart: the per-product funnel (sortable) and the cohorts (a heat map).
 REPORTS = {
-    "product_funnel": "Per-product funnel: views → carts → purchases",
-    "cohorts": "Cohort retention: the share who bought again, by week of first purchase",
+    "product_funnel": gettext_lazy("Per-product funnel: views → carts → purchases"),
+    "cohorts": gettext_lazy("Cohort retention: the share who bought again, by week of first purchase"),
 }
 HEAT_LEVELS = 5
 
@@ -81,7 +121,8 @@ def dashboard(request):
     sort = FunnelSortForm(request.GET)
     if not sort.is_valid():
         return HttpResponse(
-            "Sort the funnel by one of: " + ", ".join(selectors.FUNNEL_SORTS) + " (funnel_order: asc or desc).",
+            _("Sort the funnel by one of: %(columns)s (funnel_order: asc or desc).")
+            % {"columns": ", ".join(selectors.FUNNEL_SORTS)},
             status=400,
             content_type="text/plain",
         )
@@ -93,7 +134,9 @@ def dashboard(request):
         if export in reports:
             return _csv(export, reports[export](), scope)
         if export not in charts:
-            return HttpResponse(f"No table called {export!r} here.", status=404, content_type="text/plain")
+            return HttpResponse(
+                _("No table called “%(name)s” here.") % {"name": export}, status=404, content_type="text/plain"
+            )
         return _csv(export, charts[export][1](scope), scope)
     try:
         tables = {key: {"title": title, "rows": fetch(scope)} for key, (title, fetch, _) in charts.items()}
@@ -106,14 +149,27 @@ def dashboard(request):
     context.update(
         tables=tables,
         chart_data={key: table["rows"] for key, table in tables.items()},
+        chart_labels=chart_labels(),
         scope=scope,
         reports=extra,
         funnel_columns=_funnel_columns(request, sort.cleaned_data),
         cohort_heat=_heat(extra["cohorts"]["rows"]),
         live=pulse,
         live_age=live_panel.describe_age(pulse["newest_event_age_seconds"]),
+        live_words=live_words(),
     )
     return render(request, "admin/analytics/dashboard.html", context)
+
+
+def live_words() -> dict[str, str]:
+    """What the live panel's script writes, in the page's language."""
+    return {
+        **live_panel.age_words(),
+        "events": _("Events"),
+        "cart_additions": _("Cart additions"),
+        "orders": _("Orders"),
+        "stale": _("Could not refresh (the warehouse or the site is not answering); trying again."),
+    }
 
 
 def live(request):
@@ -123,7 +179,7 @@ def live(request):
         return JsonResponse(live_panel.activity(seller_id=seller_id))
     except Exception as error:  # the warehouse is down or unreachable
         log.warning("analytics warehouse unavailable: %s", error)
-        return JsonResponse({"detail": "The analytics warehouse is not answering."}, status=503)
+        return JsonResponse({"detail": _("The analytics warehouse is not answering.")}, status=503)
 
 
 def _funnel_columns(request, sort: dict) -> list[dict]:
@@ -131,12 +187,12 @@ def _funnel_columns(request, sort: dict) -> list[dict]:
     query = {key: value for key, value in request.GET.items() if key not in ("funnel_sort", "funnel_order", "export")}
     columns = []
     for key, label in (
-        ("views", "Views"),
-        ("cart_adds", "Cart adds"),
-        ("purchases", "Purchases"),
-        ("view_to_cart", "View → cart %"),
-        ("cart_to_purchase", "Cart → purchase %"),
-        ("view_to_purchase", "View → purchase %"),
+        ("views", _("Views")),
+        ("cart_adds", _("Cart adds")),
+        ("purchases", _("Purchases")),
+        ("view_to_cart", _("View → cart %")),
+        ("cart_to_purchase", _("Cart → purchase %")),
+        ("view_to_purchase", _("View → purchase %")),
     ):
         current = sort["funnel_sort"] == key
         order = "asc" if current and sort["funnel_order"] == "desc" else "desc"
@@ -170,7 +226,7 @@ def _context(request, form, *, status: str | None) -> dict:
 
     return {
         **admin.site.each_context(request),
-        "title": "Analytics" if is_back_office_staff(request.user) else "Analytics for your shop",
+        "title": _("Analytics") if is_back_office_staff(request.user) else _("Analytics for your shop"),
         "form": form,
         "warehouse_error": status,
         "last_run": PipelineRun.objects.filter(status=PipelineRun.Status.SUCCEEDED).first(),
@@ -184,7 +240,7 @@ def _csv(name: str, rows: list[dict], scope: selectors.Scope) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}_{scope.start}_{scope.end}.csv"'
     writer = csv.writer(response)
     if rows:
-        writer.writerow(rows[0].keys())
+        writer.writerow([column_label(name) for name in rows[0]])
         for row in rows:
             writer.writerow([_safe_cell(value) for value in row.values()])
     return response

@@ -4,18 +4,29 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from analytics.selectors import FUNNEL_SORTS, PERIODS
+from analytics.selectors import FUNNEL_SORTS
 from catalog.models import Category
 
 MAX_DAYS = 3 * 366
 
 
 class AnalyticsFilterForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
-    period = forms.ChoiceField(choices=[(name, name.title()) for name in PERIODS], required=False, initial="day")
-    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False, empty_label="All categories")
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("From"))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("To"))
+    period = forms.ChoiceField(
+        choices=[("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
+        required=False,
+        initial="day",
+        label=_("Period"),
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.prefetch_related("translations"),
+        required=False,
+        empty_label=_("All categories"),
+        label=_("Category"),
+    )
 
     def clean(self):
         data = super().clean()
@@ -24,9 +35,9 @@ class AnalyticsFilterForm(forms.Form):
         data["start"] = data.get("start") or data["end"] - timedelta(days=29)
         data["period"] = data.get("period") or "day"
         if data["start"] > data["end"]:
-            raise forms.ValidationError("The start date is after the end date: swap them or pick another range.")
+            raise forms.ValidationError(_("The start date is after the end date: swap them or pick another range."))
         if (data["end"] - data["start"]).days > MAX_DAYS:
-            raise forms.ValidationError(f"Pick a range of at most {MAX_DAYS} days.")
+            raise forms.ValidationError(_("Pick a range of at most %(days)d days.") % {"days": MAX_DAYS})
         return data
 
 

@@ -8,6 +8,8 @@ orders holding them); freshness is the pipeline's, the same for everyone.
 
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from analytics.warehouse import warehouse
 
 MINUTES = 60
@@ -55,14 +57,28 @@ def freshness(now: datetime) -> dict:
     return {"newest_event_at": f"{at:%Y-%m-%d %H:%M:%S} UTC", "newest_event_age_seconds": max(0, _seconds(now, at))}
 
 
+def age_words() -> dict[str, str]:
+    """How an age is said in the page's language; static/js/analytics-live.js reads the same words
+    (the page embeds them), so the figure it redraws speaks the page's language too. Units are
+    abbreviated: no plural forms to choose in a script."""
+    return {
+        "never": _("no events yet"),
+        "d": _("%(count)s d ago"),
+        "h": _("%(count)s h ago"),
+        "min": _("%(count)s min ago"),
+        "s": _("%(count)s s ago"),
+    }
+
+
 def describe_age(seconds: int | None) -> str:
-    """ "12 s", "4 min", "3 h", "2 days" (static/js/analytics-live.js words it the same way)."""
+    """ "12 s ago", "4 min ago", "3 h ago", "2 d ago"."""
+    words = age_words()
     if seconds is None:
-        return "no events yet"
-    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        return words["never"]
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
         if seconds >= size:
-            return f"{seconds // size} {unit}"
-    return f"{seconds} s"
+            return words[unit] % {"count": seconds // size}
+    return words["s"] % {"count": seconds}
 
 
 def _about_seller(seller_id: int | None) -> str:

@@ -9,6 +9,7 @@ sends only what came after.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from analytics import consumer
 from analytics.warehouse import warehouse
@@ -42,5 +43,5 @@ def run(context: JobContext) -> JobResult:
                 published_at=timezone.now()
             )
             stored += len(new)
-    context.say(f"raw_events: {stored} events from the outbox")
+    context.say(gettext("raw_events: %(count)d events from the outbox") % {"count": stored})
     return JobResult(rows={"raw_events": stored}, details={"skipped_malformed": skipped})

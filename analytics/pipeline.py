@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from analytics.models import JobRun, PipelineLock, PipelineRun
 
@@ -79,8 +80,8 @@ def run_jobs(
     run = PipelineRun.objects.create(kind=kind, trigger=trigger)
     if not _acquire(run):
         holder = PipelineLock.objects.filter(name=LOCK).values_list("holder_id", flat=True).first()
-        _finish(run, PipelineRun.Status.SKIPPED, f"run #{holder} was still in progress")
-        say(f"skipped: run #{holder} is still in progress")
+        _finish(run, PipelineRun.Status.SKIPPED, gettext("run #%(id)s was still in progress") % {"id": holder})
+        say(gettext("skipped: run #%(id)s is still in progress") % {"id": holder})
         return run
     try:
         _run_locked(run, jobs, say, options or {})
@@ -102,7 +103,7 @@ def _run_locked(run: PipelineRun, jobs: Sequence[str], say: Callable[[str], None
                 return
     except Exception as error:  # the warehouse is down, ...
         _finish(run, PipelineRun.Status.FAILED, _describe(error))
-        say(f"failed: {_describe(error)}")
+        say(gettext("failed: %(error)s") % {"error": _describe(error)})
         return
     finally:
         context.close()
@@ -113,7 +114,7 @@ def _run_job(run: PipelineRun, job: str, context, say: Callable[[str], None]) ->
     from spark_jobs.context import DataQualityError
 
     record = JobRun.objects.create(run=run, job=job)
-    say(f"{job}: started")
+    say(gettext("%(job)s: started") % {"job": job})
     module = job_module(job)
     spark_start = None
     try:
@@ -133,14 +134,19 @@ def _run_job(run: PipelineRun, job: str, context, say: Callable[[str], None]) ->
         record.details = {**record.details, "spark_start_seconds": spark_start}
     _finish(record, PipelineRun.Status.SUCCEEDED)
     seconds = (record.finished_at - record.started_at).total_seconds()
-    say(f"{job}: done in {seconds:.1f} s, rows {sum(result.rows.values())} {result.rows or ''}".rstrip())
+    done = gettext("%(job)s: done in %(seconds).1f s, rows %(rows)d") % {
+        "job": job,
+        "seconds": seconds,
+        "rows": sum(result.rows.values()),
+    }
+    say(f"{done} {result.rows or ''}".rstrip())
     return True
 
 
 def _fail(run: PipelineRun, record: JobRun, message: str, say: Callable[[str], None]) -> bool:
     _finish(record, PipelineRun.Status.FAILED, message)
     _finish(run, PipelineRun.Status.FAILED, f"{record.job}: {message}")
-    say(f"{record.job}: FAILED: {message}")
+    say(gettext("%(job)s: FAILED: %(error)s") % {"job": record.job, "error": message})
     return False
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from analytics.warehouse import warehouse
 
@@ -116,14 +117,14 @@ def sales_over_time(scope: Scope) -> list[dict]:
 
 
 def sales_by_category(scope: Scope) -> list[dict]:
-    from catalog.models import Category
-
     rows = warehouse().query(
         "SELECT category_id, toString(sum(revenue)) AS amount, sum(units) AS items, sum(orders) AS order_count "
         f"FROM daily_sales_aggregation WHERE {scope.where()} AND {scope.newest('daily_sales_aggregation')} "
         "GROUP BY category_id ORDER BY sum(revenue) DESC"
     )
-    names = dict(Category.objects.filter(pk__in=[row["category_id"] for row in rows]).values_list("pk", "name"))
+    from catalog.selectors import category_labels
+
+    names = category_labels([int(row["category_id"]) for row in rows])
     return [
         {
             "category": names.get(int(row["category_id"]), f"#{row['category_id']}"),
@@ -184,9 +185,9 @@ def funnel(scope: Scope) -> list[dict]:
     )
     row = rows[0] if rows else {}
     steps = [
-        ("Product views", int(row.get("seen") or 0)),
-        ("Added to cart", int(row.get("added") or 0)),
-        ("Purchased", int(row.get("bought") or 0)),
+        (_("Product views"), int(row.get("seen") or 0)),
+        (_("Added to cart"), int(row.get("added") or 0)),
+        (_("Purchased"), int(row.get("bought") or 0)),
     ]
     result, previous = [], None
     for name, count in steps:

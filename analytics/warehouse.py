@@ -23,6 +23,7 @@ from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 # On a cluster: an insert returns once every shard has its rows (the next read sees them);
 # a subquery over a distributed table runs once and goes to every shard (GLOBAL IN/JOIN);
@@ -97,9 +98,12 @@ def _embedded_session(path: str):
         return session.Session(path)
     except RuntimeError as error:
         raise WarehouseBusy(
-            f"The embedded warehouse in {path} is open in another process (the web server?). Stop that "
-            "process, start the run from the admin (Pipeline runs → Run the sync chain now), or set "
-            f"CLICKHOUSE_URL to a ClickHouse server. ({error})"
+            gettext(
+                "The embedded warehouse in %(path)s is open in another process (the web server?). Stop that "
+                "process, start the run from the admin (Pipeline runs → Run the sync chain now), or set "
+                "CLICKHOUSE_URL to a ClickHouse server. (%(error)s)"
+            )
+            % {"path": path, "error": error}
         ) from error
 
 

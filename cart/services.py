@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cart.models import Cart, CartItem
 from catalog.models import Product
@@ -15,7 +17,7 @@ SESSION_KEY = "cart_id"
 
 
 def user_cart(user) -> Cart:
-    cart, _ = Cart.objects.get_or_create(user=user)
+    cart, _created = Cart.objects.get_or_create(user=user)
     return cart
 
 
@@ -37,17 +39,23 @@ def cart_for_request(request, *, create: bool) -> Cart | None:
 
 def _check_quantity(quantity: int) -> None:
     if quantity < 1:
-        raise DomainError("The quantity must be at least 1.", field="quantity")
+        raise DomainError(_("The quantity must be at least 1."), field="quantity")
     if quantity > settings.CART_MAX_LINE_QUANTITY:
-        raise DomainError(f"At most {settings.CART_MAX_LINE_QUANTITY} of one product per order.", field="quantity")
+        raise DomainError(
+            _("At most %(count)d of one product per order.") % {"count": settings.CART_MAX_LINE_QUANTITY},
+            field="quantity",
+        )
 
 
 def _check_available(product: Product, quantity: int) -> None:
     if not product.is_active:
-        raise Conflict("This product is not on sale.", field="product")
+        raise Conflict(_("This product is not on sale."), field="product")
     if quantity > product.stock:
-        left = f"only {product.stock} left" if product.stock else "out of stock"
-        raise Conflict(f"{product.title}: {left}.", field="quantity")
+        if product.stock:
+            message = ngettext("%(title)s: only %(left)d left.", "%(title)s: only %(left)d left.", product.stock)
+        else:
+            message = _("%(title)s: out of stock.")
+        raise Conflict(message % {"title": product.title, "left": product.stock}, field="quantity")
 
 
 @transaction.atomic
@@ -136,5 +144,5 @@ def merge_session_cart_into_user(session, user) -> None:
 def purge_guest_carts(*, idle_for: timedelta) -> int:
     """Delete guest carts untouched for `idle_for` (their sessions have long expired). Returns how many."""
     cutoff = timezone.now() - idle_for
-    _, per_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
+    _deleted, per_model = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
     return per_model.get(Cart._meta.label, 0)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cart import selectors, services
@@ -28,7 +29,7 @@ def cart_detail(request):
 def cart_add(request):
     form = AddToCartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a quantity of at least 1.")
+        messages.error(request, _("Choose a quantity of at least 1."))
         return _back(request, "cart:detail")
     product = get_object_or_404(catalog_selectors.visible_products(), pk=form.cleaned_data["product"])
     try:
@@ -36,7 +37,11 @@ def cart_add(request):
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(request, "cart:detail")
-    messages.success(request, f"Added {form.cleaned_data['quantity']} × {product.title} to your cart.")
+    messages.success(
+        request,
+        _("Added %(quantity)s × %(title)s to your cart.")
+        % {"quantity": form.cleaned_data["quantity"], "title": product.title},
+    )
     return _back(request, "cart:detail")
 
 
@@ -49,7 +54,7 @@ def cart_update(request, pk: int):
     item = _own_item(request, pk)
     form = QuantityForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Enter a quantity of 0 or more (0 removes the line).")
+        messages.error(request, _("Enter a quantity of 0 or more (0 removes the line)."))
         return redirect("cart:detail")
     try:
         services.set_quantity(item, form.cleaned_data["quantity"])
@@ -62,5 +67,5 @@ def cart_update(request, pk: int):
 def cart_remove(request, pk: int):
     item = _own_item(request, pk)
     services.remove_item(item)
-    messages.success(request, f"Removed {item.product.title}.")
+    messages.success(request, _("Removed %(title)s.") % {"title": item.product.title})
     return redirect("cart:detail")

@@ -1,24 +1,72 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.images import check_image
-from catalog.models import Category, Product, ProductImage
+from catalog.models import Category, CategoryTranslation, Product, ProductImage
 from catalog.stock_forms import StockSeenMixin
 from shop.admin_permissions import SellerScopedAdmin, StaffOnlyAdmin, is_back_office_staff
 from shop.errors import DomainError
 
 
+class CategoryTranslationForm(forms.ModelForm):
+    """The category in one of the shop's other languages: its own name and description are the
+    shop's language (LANGUAGE_CODE), so that one is not offered here."""
+
+    class Meta:
+        model = CategoryTranslation
+        fields = ["language", "name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name) for code, name in self.fields["language"].choices if code != settings.LANGUAGE_CODE
+        ]
+
+
+class CategoryTranslationInline(admin.TabularInline):
+    """Staff write a category's translations beside it (the category admin is staff-only too)."""
+
+    model = CategoryTranslation
+    form = CategoryTranslationForm
+    extra = 0
+    max_num = len(settings.LANGUAGES) - 1
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_back_office_staff(request.user)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return is_back_office_staff(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_back_office_staff(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_back_office_staff(request.user)
+
+
 @admin.register(Category)
 class CategoryAdmin(StaffOnlyAdmin):
-    list_display = ["name", "parent", "slug"]
+    list_display = ["name", "translated_names", "parent", "slug"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "slug", "translations__name"]
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ["parent"]
+    inlines = [CategoryTranslationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("in other languages"))
+    def translated_names(self, category: Category) -> str:
+        return ", ".join(f"{entry.language}: {entry.name}" for entry in category.translations.all()) or "—"
 
     def save_model(self, request, obj, form, change):
+        # Also when only a translation changed: the products' search documents carry every name.
         services.save_category(obj)
 
 
@@ -30,7 +78,7 @@ class ProductImageInline(admin.TabularInline):
     fields = ["preview", "alt_text", "position", "is_primary"]
     readonly_fields = ["preview", "is_primary"]
 
-    @admin.display(description="image")
+    @admin.display(description=_("image"))
     def preview(self, image: ProductImage):
         return format_html('<a href="{}"><img src="{}" alt="" width="96"></a>', image.image.url, image.card_url)
 
@@ -50,8 +98,8 @@ class ProductImageInline(admin.TabularInline):
 class ProductAdminForm(StockSeenMixin, forms.ModelForm):
     new_image = forms.FileField(
         required=False,
-        label="Add an image",
-        help_text="JPEG, PNG or WebP, at most 5 MB, 8000 px a side and 24 megapixels.",
+        label=_("Add an image"),
+        help_text=_("JPEG, PNG or WebP, at most 5 MB, 8000 px a side and 24 megapixels."),
     )
 
     class Meta:
@@ -73,11 +121,11 @@ class ChangelistProductForm(StockSeenMixin, forms.ModelForm):
 
 
 class InStockFilter(admin.SimpleListFilter):
-    title = "stock"
+    title = _("stock")
     parameter_name = "stock"
 
     def lookups(self, request, model_admin):
-        return [("in", "In stock"), ("low", "Low (under 5)"), ("out", "Sold out")]
+        return [("in", _("In stock")), ("low", _("Low (under 5)")), ("out", _("Sold out"))]
 
     def queryset(self, request, queryset):
         return {
@@ -139,12 +187,12 @@ class ProductAdmin(SellerScopedAdmin):
         for product in queryset:
             services.delete_product(product, by=request.user)
 
-    @admin.action(description="Put the selected products on sale")
+    @admin.action(description=_("Put the selected products on sale"))
     def put_on_sale(self, request, queryset):
         for product in queryset:
             services.update_product(product, by=request.user, is_active=True)
 
-    @admin.action(description="Take the selected products off sale")
+    @admin.action(description=_("Take the selected products off sale"))
     def take_off_sale(self, request, queryset):
         for product in queryset:
             services.update_product(product, by=request.user, is_active=False)

@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
@@ -28,14 +30,16 @@ class MoneyFilter(django_filters.NumberFilter):
 
 
 class ProductFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label="Search", max_length=200)
-    category = IdFilter(method="filter_category", label="Category id (its sub-categories too)", min_value=1)
-    seller = IdFilter(field_name="seller_id", label="Seller id (the seller's user id)", min_value=1)
-    min_price = MoneyFilter(field_name="price", lookup_expr="gte", label="Min price", min_value=0)
-    max_price = MoneyFilter(field_name="price", lookup_expr="lte", label="Max price", min_value=0)
-    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label="In stock only")
+    q = django_filters.CharFilter(method="filter_text", label=gettext_lazy("Search"), max_length=200)
+    category = IdFilter(
+        method="filter_category", label=gettext_lazy("Category id (its sub-categories too)"), min_value=1
+    )
+    seller = IdFilter(field_name="seller_id", label=gettext_lazy("Seller id (the seller's user id)"), min_value=1)
+    min_price = MoneyFilter(field_name="price", lookup_expr="gte", label=gettext_lazy("Min price"), min_value=0)
+    max_price = MoneyFilter(field_name="price", lookup_expr="lte", label=gettext_lazy("Max price"), min_value=0)
+    in_stock = django_filters.BooleanFilter(method="filter_in_stock", label=gettext_lazy("In stock only"))
     ordering = django_filters.ChoiceFilter(
-        choices=selectors.ORDERING_CHOICES, method="filter_ordering", label="Sort by"
+        choices=selectors.ORDERING_CHOICES, method="filter_ordering", label=gettext_lazy("Sort by")
     )
 
     class Meta:
@@ -50,7 +54,7 @@ class ProductFilter(django_filters.FilterSet):
             return queryset
         ids = selectors.category_with_descendants(int(value))
         if ids is None:
-            raise ValidationError({"category": [f"There is no category {int(value)}."]})
+            raise ValidationError({"category": [_("There is no category %(id)d.") % {"id": int(value)}]})
         return queryset.filter(category_id__in=ids)
 
     def get_form_class(self):
@@ -93,7 +97,7 @@ class StorefrontProductFilter(ProductFilter):
     """The same filters with widgets that suit the HTML form: categories and shops by name, a checkbox for stock."""
 
     category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.order_by("name"), method="filter_category_choice", label="Category"
+        queryset=Category.objects.order_by("name"), method="filter_category_choice", label=gettext_lazy("Category")
     )
 
     seller = ShopFilter(
@@ -101,11 +105,11 @@ class StorefrontProductFilter(ProductFilter):
         .select_related("seller_profile")
         .order_by("seller_profile__shop_name"),
         field_name="seller",
-        label="Shop",
+        label=gettext_lazy("Shop"),
     )
     in_stock = django_filters.BooleanFilter(
         method="filter_in_stock",
-        label="In stock only",
+        label=gettext_lazy("In stock only"),
         widget=forms.CheckboxInput,
     )
 

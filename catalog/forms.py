@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 from catalog.stock_forms import StockSeenMixin
@@ -9,9 +10,9 @@ class ProductForm(StockSeenMixin, forms.ModelForm):
         model = Product
         fields = ["title", "category", "description", "price", "stock", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
-        help_texts = {"is_active": "Untick to take the product off sale without deleting it."}
+        help_texts = {"is_active": _("Untick to take the product off sale without deleting it.")}
 
 
 class ProductImageForm(forms.Form):
-    file = forms.ImageField(label="Image (JPEG, PNG or WebP, at most 5 MB)")
-    alt_text = forms.CharField(max_length=200, required=False, label="Description for screen readers")
+    file = forms.ImageField(label=_("Image (JPEG, PNG or WebP, at most 5 MB)"))
+    alt_text = forms.CharField(max_length=200, required=False, label=_("Description for screen readers"))

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from shop.errors import DomainError
@@ -30,7 +31,7 @@ DECODE_COPIES = 2.5
 # Pillow's own guard, in case anything opens an image outside this module.
 Image.MAX_IMAGE_PIXELS = MAX_MEGAPIXELS * 1_000_000
 
-NOT_AN_IMAGE = "The file is not a JPEG, PNG or WebP image."
+NOT_AN_IMAGE = _("The file is not a JPEG, PNG or WebP image.")
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,12 @@ class DecodeBudget:
     def reserve(self, cost: int):
         ceiling = settings.IMAGE_DECODE_MEMORY_MB * 1024 * 1024
         if cost > ceiling:
-            raise DomainError("The image is too large to process; upload a smaller one.", field="file")
+            raise DomainError(str(_("The image is too large to process; upload a smaller one.")), field="file")
         with self._changed:
             if not self._changed.wait_for(lambda: self._in_use + cost <= ceiling, settings.IMAGE_DECODE_WAIT_SECONDS):
-                raise ImagesBusy("Too many images are being processed right now; try again in a moment.", field="file")
+                raise ImagesBusy(
+                    str(_("Too many images are being processed right now; try again in a moment.")), field="file"
+                )
             self._in_use += cost
         try:
             yield
@@ -91,7 +94,9 @@ def check_image(upload) -> str:
     """Refuse what is not an acceptable image; return the extension of its real format."""
     if upload.size > settings.MAX_IMAGE_BYTES:
         raise DomainError(
-            f"The image is {upload.size} bytes; the limit is {settings.MAX_IMAGE_BYTES} bytes (5 MB).", field="file"
+            str(_("The image is %(size)d bytes; the limit is %(limit)d bytes (5 MB)."))
+            % {"size": upload.size, "limit": settings.MAX_IMAGE_BYTES},
+            field="file",
         )
     try:
         upload.seek(0)
@@ -100,26 +105,35 @@ def check_image(upload) -> str:
             width, height = image.size
             if width > MAX_PIXELS_PER_SIDE or height > MAX_PIXELS_PER_SIDE:
                 raise DomainError(
-                    f"The image is {width}×{height} px; at most {MAX_PIXELS_PER_SIDE}×{MAX_PIXELS_PER_SIDE} px.",
+                    str(_("The image is %(width)d×%(height)d px; at most %(most)d×%(most)d px."))
+                    % {"width": width, "height": height, "most": MAX_PIXELS_PER_SIDE},
                     field="file",
                 )
             if width * height > MAX_MEGAPIXELS * 1_000_000:
                 raise DomainError(
-                    f"The image is {width}×{height} px ({width * height / 1e6:.1f} megapixels); "
-                    f"at most {MAX_MEGAPIXELS} megapixels.",
+                    str(
+                        _(
+                            "The image is %(width)d×%(height)d px (%(megapixels).1f megapixels); at most %(most)d megapixels."  # noqa: E501
+                        )
+                    )
+                    % {"width": width, "height": height, "megapixels": width * height / 1e6, "most": MAX_MEGAPIXELS},
                     field="file",
                 )
             if image_format not in ALLOWED_FORMATS:
-                raise DomainError(f"{image_format} images are not accepted; upload JPEG, PNG or WebP.", field="file")
+                raise DomainError(
+                    str(_("%(format)s images are not accepted; upload JPEG, PNG or WebP.")) % {"format": image_format},
+                    field="file",
+                )
             image.verify()
     except DomainError:
         raise
     except Image.DecompressionBombError as exc:  # Pillow's own guard: twice our limit, refused on opening
         raise DomainError(
-            f"The image has more than {MAX_MEGAPIXELS} megapixels; upload a smaller one.", field="file"
+            str(_("The image has more than %(most)d megapixels; upload a smaller one.")) % {"most": MAX_MEGAPIXELS},
+            field="file",
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise DomainError(NOT_AN_IMAGE, field="file") from exc
+        raise DomainError(str(NOT_AN_IMAGE), field="file") from exc
     finally:
         upload.seek(0)
     return ALLOWED_FORMATS[image_format][0]
@@ -142,7 +156,7 @@ def _decode_and_encode(upload) -> PreparedImage:
             image = ImageOps.exif_transpose(source)
             image.load()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError(NOT_AN_IMAGE, field="file") from exc
+        raise DomainError(str(NOT_AN_IMAGE), field="file") from exc
     finally:
         upload.seek(0)
     extension, content_type = ALLOWED_FORMATS[image_format]

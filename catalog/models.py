@@ -8,21 +8,44 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import connections, models
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from shop.currency import shop_currency
 
 
 class Category(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=140, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    description = models.TextField(blank=True)
+    name = models.CharField(verbose_name=_("name"), max_length=120)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+    )
+    description = models.TextField(verbose_name=_("description"), blank=True)
 
     class Meta:
+        verbose_name = _("category")
         ordering = ["name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
         constraints = [models.UniqueConstraint(fields=["parent", "name"], name="catalog_category_unique_name")]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    def localized(self, field: str, language: str | None = None) -> str:
+        """`field` ("name" or "description") in `language` (the active one by default); the
+        shop's own language (the category's own fields) when no translation says otherwise.
+        Reads the prefetched translations when the queryset fetched them."""
+        language = language or get_language() or settings.LANGUAGE_CODE
+        if language != settings.LANGUAGE_CODE and self.pk is not None:
+            for translation in self.translations.all():
+                if translation.language == language and getattr(translation, field):
+                    return getattr(translation, field)
+        return getattr(self, field)
+
+    @property
+    def label(self) -> str:
+        """The name in the active language."""
+        return self.localized("name")
 
     def ancestors(self) -> list["Category"]:
         """From the root down to this category's parent (the tree is shallow)."""
@@ -34,7 +57,33 @@ class Category(models.Model):
 
     @property
     def path(self) -> str:
-        return " / ".join([c.name for c in self.ancestors()] + [self.name])
+        return " / ".join([c.label for c in self.ancestors()] + [self.label])
+
+
+class CategoryTranslation(models.Model):
+    """A category's name and description in a language other than the shop's own (LANGUAGE_CODE).
+
+    Staff write them beside the category; any language of settings.LANGUAGES may have one, and a
+    missing one falls back to the category's own text.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="translations", verbose_name=_("category")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("category translation")
+        verbose_name_plural = _("category translations")
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "language"], name="catalog_category_translation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.name}"
 
 
 class ProductQuerySet(models.QuerySet):
@@ -99,26 +148,36 @@ def _images_sql(count: int, using: str) -> str:
 
 
 class Product(models.Model):
-    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, blank=True)
-    description = models.TextField(blank=True)
-    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))])
-    currency = models.CharField(max_length=3, default=settings.SHOP_CURRENCY, editable=False)
-    stock = models.PositiveIntegerField(default=0)
-    is_active = models.BooleanField("on sale", default=True, db_index=True)
-    is_featured = models.BooleanField(default=False)
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products", verbose_name=_("seller")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=220, blank=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    price = models.DecimalField(
+        verbose_name=_("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default=shop_currency, editable=False)
+    stock = models.PositiveIntegerField(verbose_name=_("stock"), default=0)
+    is_active = models.BooleanField(_("on sale"), default=True, db_index=True)
+    is_featured = models.BooleanField(verbose_name=_("is featured"), default=False)
     # Kept by reviews.services whenever a visible review changes, so lists can
     # order by rating without aggregating reviews on every request.
-    rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.00"))
-    rating_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    rating_average = models.DecimalField(
+        verbose_name=_("rating average"), max_digits=3, decimal_places=2, default=Decimal("0.00")
+    )
+    rating_count = models.PositiveIntegerField(verbose_name=_("rating count"), default=0)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     objects = ProductQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["is_active", "-created_at"], name="catalog_product_active_new"),
@@ -176,17 +235,21 @@ class ProductImage(models.Model):
     `{uuid}_w{width}.{ext}` (see catalog.services.add_product_image).
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to=product_image_path, max_length=255)
-    thumbnails = models.JSONField(default=dict, blank=True, help_text="width → storage key")
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    alt_text = models.CharField(max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    is_primary = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product"))
+    image = models.ImageField(verbose_name=_("image"), upload_to=product_image_path, max_length=255)
+    thumbnails = models.JSONField(
+        verbose_name=_("thumbnails"), default=dict, blank=True, help_text=_("width → storage key")
+    )
+    width = models.PositiveIntegerField(verbose_name=_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(verbose_name=_("height"), null=True, blank=True)
+    alt_text = models.CharField(verbose_name=_("alt text"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    is_primary = models.BooleanField(verbose_name=_("is primary"), default=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
         ordering = ["-is_primary", "position", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -227,18 +290,19 @@ class SearchQueueEntry(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PRODUCT = "products", "Product"
-        SELLER = "sellers", "Seller"
-        COMMENT = "comments", "Comment"
+        PRODUCT = "products", _("Product")
+        SELLER = "sellers", _("Seller")
+        COMMENT = "comments", _("Comment")
 
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    object_id = models.BigIntegerField()
-    queued_at = models.DateTimeField(db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
+    object_id = models.BigIntegerField(verbose_name=_("object id"))
+    queued_at = models.DateTimeField(verbose_name=_("queued at"), db_index=True)
+    attempts = models.PositiveIntegerField(verbose_name=_("attempts"), default=0)
 
     class Meta:
+        verbose_name = _("search queue entry")
         ordering = ["queued_at", "id"]
-        verbose_name_plural = "search queue entries"
+        verbose_name_plural = _("search queue entries")
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="catalog_search_queue_unique")]
 
     def __str__(self) -> str:

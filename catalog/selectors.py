@@ -2,11 +2,14 @@
 
 import functools
 
+from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SellerProfile
 from accounts.selectors import public_shops
-from catalog.models import Category, Product, ProductImage, attach_images
+from catalog.models import Category, CategoryTranslation, Product, ProductImage, attach_images
 from shop.shared_reads import shared_read
 
 # Public sort keys, as clients and the storefront name them, and what they mean.
@@ -20,12 +23,12 @@ PRODUCT_ORDERINGS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_PRODUCT_ORDERING = "newest"
 ORDERING_CHOICES = [
-    ("newest", "Newest"),
-    ("price", "Price: low to high"),
-    ("-price", "Price: high to low"),
-    ("rating", "Best rated"),
-    ("title", "Title"),
-    ("oldest", "Oldest"),
+    ("newest", _("Newest")),
+    ("price", _("Price: low to high")),
+    ("-price", _("Price: high to low")),
+    ("rating", _("Best rated")),
+    ("title", _("Title")),
+    ("oldest", _("Oldest")),
 ]
 
 
@@ -112,8 +115,22 @@ def category_with_descendants(category_id: int) -> list[int] | None:
 
 @shared_read(topics=("categories",))
 def category_tree() -> list[Category]:
-    """Root categories with their children prefetched."""
-    return list(Category.objects.filter(parent__isnull=True).prefetch_related("children"))
+    """Root categories with their children and every translation prefetched."""
+    return list(Category.objects.filter(parent__isnull=True).prefetch_related("translations", "children__translations"))
+
+
+def category_labels(ids: list[int] | None = None, language: str | None = None) -> dict[int, str]:
+    """Category names in `language` (the active one by default), by id, in two queries at most:
+    a missing translation falls back to the shop's own name."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    categories = Category.objects.all() if ids is None else Category.objects.filter(pk__in=ids)
+    names = dict(categories.values_list("pk", "name"))
+    if language != settings.LANGUAGE_CODE and names:
+        translated = CategoryTranslation.objects.filter(language=language).exclude(name="")
+        if ids is not None:
+            translated = translated.filter(category_id__in=ids)
+        names.update(translated.values_list("category_id", "name"))
+    return names
 
 
 def featured_products(limit: int = 8) -> list[Product]:
@@ -145,18 +162,18 @@ def seller_products(seller, *, include_inactive: bool = False) -> QuerySet[Produ
 @shared_read(topics=("categories", "shops"))
 def filter_options() -> dict:
     """The choices of the catalogue's filter form, read as plain values (two small queries)."""
-    rows = list(Category.objects.values_list("id", "name", "parent_id"))
-    names = {pk: name for pk, name, _ in rows}
+    parents = dict(Category.objects.values_list("id", "parent_id"))
+    names = category_labels()
     categories = [
-        {"id": pk, "label": f"{names[parent_id]} › {name}" if parent_id in names else name}
-        for pk, name, parent_id in rows
+        {"id": pk, "label": f"{names[parent_id]} › {names[pk]}" if parent_id in names else names[pk]}
+        for pk, parent_id in parents.items()
     ]
     shops = [
         {"id": user_id, "name": name}
         for user_id, name in public_shops().order_by("shop_name").values_list("user_id", "shop_name")
     ]
     return {
-        "categories": sorted(categories, key=lambda category: category["label"]),
+        "categories": sorted(categories, key=lambda category: category["label"].casefold()),
         "shops": shops,
         "orderings": ORDERING_CHOICES,
     }

@@ -4,18 +4,20 @@ import logging
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from catalog import product_pages, selectors
 from catalog.images import prepare_image
-from catalog.models import Category, Product, ProductImage, SearchQueueEntry
+from catalog.models import Category, CategoryTranslation, Product, ProductImage, SearchQueueEntry
 from catalog.search.indexer import enqueue
 from shop import events
 from shop.errors import Conflict, DomainError, Forbidden, StaleStock
+from shop.i18n.slugs import slug_for
 from shop.shared_reads import forget
 
 MAX_STOCK = 2_147_483_647  # the stock column's ceiling (a PostgreSQL integer)
@@ -33,19 +35,19 @@ def can_manage_product(user, product: Product) -> bool:
 
 def ensure_can_manage(user, product: Product) -> None:
     if not can_manage_product(user, product):
-        raise Forbidden("Only the product's seller or staff may change it.")
+        raise Forbidden(_("Only the product's seller or staff may change it."))
 
 
 def ensure_can_sell(user) -> None:
     if not (user.is_authenticated and (user.is_staff or getattr(user, "is_seller", False))):
-        raise Forbidden("Only sellers may list products. Sign up as a seller to open a shop.")
+        raise Forbidden(_("Only sellers may list products. Sign up as a seller to open a shop."))
 
 
 def _check_values(price: Decimal | None, stock: int | None) -> None:
     if price is not None and price < 0:
-        raise DomainError("The price cannot be negative.", field="price")
+        raise DomainError(_("The price cannot be negative."), field="price")
     if stock is not None and stock < 0:
-        raise DomainError("The stock cannot be negative.", field="stock")
+        raise DomainError(_("The stock cannot be negative."), field="stock")
 
 
 @transaction.atomic
@@ -65,7 +67,7 @@ def create_product(
     product = Product.objects.create(
         seller=seller,
         title=title,
-        slug=slugify(title)[:220],
+        slug=slug_for(title)[:220],
         description=description,
         price=price,
         category=category,
@@ -102,13 +104,19 @@ def _stock_change(locked: Product, changes: dict, expected_stock: int | None, st
 
     if stock_delta is not None:
         if "stock" in changes:
-            raise DomainError("Send either stock (with expected_stock) or stock_delta, not both.", field="stock_delta")
+            raise DomainError(
+                _("Send either stock (with expected_stock) or stock_delta, not both."), field="stock_delta"
+            )
         if locked.stock + stock_delta < 0:
-            raise StaleStock(f"The stock is {locked.stock}: it cannot go down by {-stock_delta}.", current=locked.stock)
+            raise StaleStock(
+                _("The stock is %(stock)d: it cannot go down by %(delta)d.")
+                % {"stock": locked.stock, "delta": -stock_delta},
+                current=locked.stock,
+            )
         if locked.stock + stock_delta > MAX_STOCK:
             raise DomainError(
-                f"The stock is {locked.stock}: adding {stock_delta} would pass the most a product can hold "
-                f"({MAX_STOCK}).",
+                _("The stock is %(stock)d: adding %(delta)d would pass the most a product can hold (%(most)d).")
+                % {"stock": locked.stock, "delta": stock_delta, "most": MAX_STOCK},
                 field="stock_delta",
             )
         changes["stock"] = locked.stock + stock_delta
@@ -120,8 +128,11 @@ def _stock_change(locked: Product, changes: dict, expected_stock: int | None, st
         changes.pop("stock")  # no change the seller meant: the stock stays what buyers left
     elif expected_stock is None:
         raise DomainError(
-            f"The stock is {locked.stock} now. Send expected_stock (the figure you last read) with stock, "
-            "or change it by stock_delta, so that orders placed meanwhile are not undone.",
+            _(
+                "The stock is %(stock)d now. Send expected_stock (the figure you last read) with stock, "
+                "or change it by stock_delta, so that orders placed meanwhile are not undone."
+            )
+            % {"stock": locked.stock},
             field="stock",
         )
     elif expected_stock != locked.stock:
@@ -137,7 +148,7 @@ def update_product(
     ensure_can_manage(by, product)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise DomainError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+        raise DomainError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     if "is_featured" in changes and not by.is_staff:
         changes.pop("is_featured")
     locked = Product.objects.select_for_update().get(pk=product.pk)
@@ -146,7 +157,7 @@ def update_product(
     for name, value in changes.items():
         setattr(locked, name, value)
     if "title" in changes:
-        locked.slug = slugify(locked.title)[:220]
+        locked.slug = slug_for(locked.title)[:220]
     locked.save(update_fields=[*changes, "slug", "updated_at"] if changes else ["updated_at"])
     for name in (*changes, "slug", "stock", "updated_at"):
         setattr(product, name, getattr(locked, name))
@@ -284,7 +295,7 @@ def save_product(product: Product, *, by, expected_stock: int | None = None) -> 
         _stock_change(stored, changes, expected_stock if expected_stock is not None else stored.stock, None)
         product.stock = changes.get("stock", stored.stock)
     _check_values(product.price, product.stock)
-    product.slug = slugify(product.title)[:220]
+    product.slug = slug_for(product.title)[:220]
     if created:
         product.save()
     else:
@@ -325,11 +336,11 @@ def save_category(category: Category) -> Category:
 
 def ensure_can_edit_categories(user) -> None:
     if not (user.is_authenticated and user.is_staff):
-        raise Forbidden("Only staff may create, change or delete categories.")
+        raise Forbidden(_("Only staff may create, change or delete categories."))
 
 
 def _unique_category_slug(name: str, *, exclude: int | None = None) -> str:
-    base = slugify(name)[:130] or "category"
+    base = slug_for(name)[:130] or "category"
     slug, n = base, 2
     while Category.objects.filter(slug=slug).exclude(pk=exclude).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -341,30 +352,70 @@ def _check_category(category: Category) -> None:
     node = category.parent
     while node is not None:
         if category.pk is not None and node.pk == category.pk:
-            raise DomainError("A category cannot sit under itself or under one of its sub-categories.", field="parent")
+            raise DomainError(
+                _("A category cannot sit under itself or under one of its sub-categories."), field="parent"
+            )
         node = node.parent
     siblings = Category.objects.filter(parent=category.parent, name__iexact=category.name).exclude(pk=category.pk)
     if siblings.exists():
-        raise Conflict(f"There is already a category named {category.name!r} here.", field="name")
+        raise Conflict(_("There is already a category named “%(name)s” here.") % {"name": category.name}, field="name")
+
+
+def _replace_translations(category: Category, translations: list[dict]) -> None:
+    """Make `translations` ({language, name, description}) the category's whole set: languages
+    left out lose theirs, so the category falls back to its own name there."""
+    languages = [entry["language"] for entry in translations]
+    if len(set(languages)) != len(languages):
+        raise DomainError(_("Give each language once."), field="translations")
+    for entry in translations:
+        if entry["language"] == settings.LANGUAGE_CODE:
+            raise DomainError(
+                _(
+                    "%(language)s is the shop's own language: the category's name and description are in it. "
+                    "Give translations for the other languages."
+                )
+                % {"language": entry["language"]},
+                field="translations",
+            )
+        if not entry.get("name", "").strip():
+            raise DomainError(_("A translation needs a name."), field="translations")
+    category.translations.exclude(language__in=languages).delete()
+    for entry in translations:
+        CategoryTranslation.objects.update_or_create(
+            category=category,
+            language=entry["language"],
+            defaults={"name": entry["name"].strip(), "description": entry.get("description", "")},
+        )
 
 
 @transaction.atomic
 def create_category(
-    *, by, name: str, parent: Category | None = None, description: str = "", slug: str = ""
+    *,
+    by,
+    name: str,
+    parent: Category | None = None,
+    description: str = "",
+    slug: str = "",
+    translations: list[dict] | None = None,
 ) -> Category:
-    """A new category (staff only); its slug comes from its name unless one is given."""
+    """A new category (staff only); its slug comes from its name unless one is given. `translations`
+    name and describe it in the shop's other languages."""
     ensure_can_edit_categories(by)
     category = Category(name=name.strip(), parent=parent, description=description)
     _check_category(category)
     if slug and Category.objects.filter(slug=slug).exists():
-        raise Conflict(f"The slug {slug!r} is taken.", field="slug")
+        raise Conflict(_("The slug “%(slug)s” is taken.") % {"slug": slug}, field="slug")
     category.slug = slug or _unique_category_slug(f"{parent.name}-{name}" if parent else name)
-    return save_category(category)
+    save_category(category)  # its products' documents are refreshed after the commit, translations included
+    if translations:
+        _replace_translations(category, translations)
+    return category
 
 
 @transaction.atomic
 def update_category(category: Category, *, by, **changes) -> Category:
-    """Rename, move or describe a category (staff only); its products' search documents follow."""
+    """Rename, move or describe a category (staff only), in its own language or (`translations`,
+    the whole set) in the others; its products' search documents follow."""
     ensure_can_edit_categories(by)
     category = Category.objects.select_for_update().get(pk=category.pk)
     for field in ("name", "parent", "description", "slug"):
@@ -372,8 +423,11 @@ def update_category(category: Category, *, by, **changes) -> Category:
             setattr(category, field, changes[field].strip() if field == "name" else changes[field])
     _check_category(category)
     if "slug" in changes and Category.objects.filter(slug=category.slug).exclude(pk=category.pk).exists():
-        raise Conflict(f"The slug {category.slug!r} is taken.", field="slug")
-    return save_category(category)
+        raise Conflict(_("The slug “%(slug)s” is taken.") % {"slug": category.slug}, field="slug")
+    save_category(category)
+    if "translations" in changes:
+        _replace_translations(category, changes["translations"])
+    return category
 
 
 @transaction.atomic
@@ -382,8 +436,10 @@ def delete_category(category: Category, *, by) -> None:
     ensure_can_edit_categories(by)
     category = Category.objects.select_for_update().get(pk=category.pk)
     if category.products.exists():
-        raise Conflict(f"{category.name} still has products: move them to another category first.")
+        raise Conflict(
+            _("%(name)s still has products: move them to another category first.") % {"name": category.label}
+        )
     if category.children.exists():
-        raise Conflict(f"{category.name} has sub-categories: delete or move them first.")
+        raise Conflict(_("%(name)s has sub-categories: delete or move them first.") % {"name": category.label})
     category.delete()
     forget("categories")

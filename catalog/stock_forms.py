@@ -9,6 +9,7 @@ if the stock is still what they saw; otherwise the form says what it is now
 
 from django import forms
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 
 class StockInput(forms.NumberInput):
@@ -63,7 +64,7 @@ class StockSeenMixin:
 
 
 def stale_stock_message(seen: int, current: int) -> str:
-    return (
-        f"The stock changed from {seen} to {current} while you were editing (orders came in). "
-        f"Enter the new figure again: it will replace {current}."
-    )
+    return _(
+        "The stock changed from %(seen)d to %(current)d while you were editing (orders came in). "
+        "Enter the new figure again: it will replace %(current)d."
+    ) % {"seen": seen, "current": current}

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
@@ -87,7 +88,7 @@ def seller_detail(request, slug: str):
     try:
         profile = account_selectors.seller_by_slug(slug)
     except SellerProfile.DoesNotExist as exc:
-        raise Http404("No such shop.") from exc
+        raise Http404(_("No such shop.")) from exc
     products = selectors.order_products(selectors.seller_products(profile.user), request.GET.get("ordering"))
     return render(
         request,
@@ -98,13 +99,13 @@ def seller_detail(request, slug: str):
 
 def _require_seller(request):
     if not (request.user.is_staff or request.user.is_seller):
-        raise Http404("Only sellers have a shop.")
+        raise Http404(_("Only sellers have a shop."))
 
 
 def _own_product(request, pk: int):
     product = get_object_or_404(selectors.all_products(), pk=pk)
     if not services.can_manage_product(request.user, product):
-        raise Http404("No such product in your shop.")
+        raise Http404(_("No such product in your shop."))
     return product
 
 
@@ -125,7 +126,7 @@ def product_create(request):
         except DomainError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            messages.success(request, f"“{product.title}” is listed. Add a photo below.")
+            messages.success(request, _("“%(title)s” is listed. Add a photo below.") % {"title": product.title})
             return redirect("catalog:product-edit", pk=product.pk)
     return render(request, "catalog/product_form.html", {"form": form, "product": None})
 
@@ -143,7 +144,7 @@ def product_edit(request, pk: int):
             if isinstance(exc, StaleStock):
                 form.show_current_stock(exc.current)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("catalog:product-edit", pk=product.pk)
     return render(
         request,
@@ -157,7 +158,8 @@ def product_edit(request, pk: int):
 def product_toggle(request, pk: int):
     product = _own_product(request, pk)
     services.update_product(product, by=request.user, is_active=not product.is_active)
-    messages.success(request, f"“{product.title}” is {'on sale' if product.is_active else 'off sale'}.")
+    message = _("“%(title)s” is on sale.") if product.is_active else _("“%(title)s” is off sale.")
+    messages.success(request, message % {"title": product.title})
     return redirect("catalog:my-products")
 
 
@@ -174,7 +176,7 @@ def product_image_upload(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Image added.")
+            messages.success(request, _("Image added."))
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     return redirect("catalog:product-edit", pk=product.pk)
@@ -188,7 +190,7 @@ def _own_image(request, pk: int, image_id: int) -> ProductImage:
 @require_POST
 def product_image_primary(request, pk: int, image_id: int):
     services.update_product_image(_own_image(request, pk, image_id), by=request.user, is_primary=True)
-    messages.success(request, "Primary image changed.")
+    messages.success(request, _("Primary image changed."))
     return redirect("catalog:product-edit", pk=pk)
 
 
@@ -196,7 +198,7 @@ def product_image_primary(request, pk: int, image_id: int):
 @require_POST
 def product_image_delete(request, pk: int, image_id: int):
     services.delete_product_image(_own_image(request, pk, image_id), by=request.user)
-    messages.success(request, "Image deleted.")
+    messages.success(request, _("Image deleted."))
     return redirect("catalog:product-edit", pk=pk)
 
 
@@ -215,7 +217,7 @@ def _facet_links(request, facets: dict[str, list[dict]]) -> dict[str, list[dict]
         for facet in values:
             params = dict(current)
             if name == "price":
-                low, _, high = str(facet["value"]).partition("-")
+                low, _dash, high = str(facet["value"]).partition("-")
                 params["min_price"] = [low or "0"]
                 if high:
                     params["max_price"] = [high]

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config import seed_names
@@ -87,9 +88,11 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before the language is chosen: a signed-in person's language is kept on the account.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shop.i18n.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -108,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "cart.context_processors.cart_summary",
                 "catalog.context_processors.top_categories",
             ],
@@ -259,8 +263,8 @@ SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=600)
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "shop:home"
-LOGOUT_REDIRECT_URL = "shop:home"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -295,7 +299,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@localhost")
 
 # --- Internationalisation -----------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# Every page, mail, API error and command speaks each of LANGUAGES (catalogues in locale/).
+# LANGUAGE_CODE is the shop's own language: its pages have no prefix (/products/), the others
+# live under theirs (/ru/products/); the API stays at /api/v1 and follows Accept-Language.
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en").split("-")[0].lower()
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE={LANGUAGE_CODE!r}: choose one of {', '.join(dict(LANGUAGES))}.")
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 86400
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -330,7 +343,10 @@ IMAGE_DECODE_WAIT_SECONDS = env.float("IMAGE_DECODE_WAIT_SECONDS", default=5.0)
 
 # --- Shop -------------------------------------------------------------------------
 SHOP_NAME = env.str("SHOP_NAME", default="") or "Bazaar"
-SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD")
+# ISO 4217 code of the shop's prices (RUB, USD, EUR, ...): shown by Babel in each page's locale.
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD").strip().upper()
+if not (len(SHOP_CURRENCY) == 3 and SHOP_CURRENCY.isascii() and SHOP_CURRENCY.isalpha()):
+    raise ImproperlyConfigured(f"SHOP_CURRENCY={SHOP_CURRENCY!r}: give an ISO 4217 code such as RUB, USD or EUR.")
 CART_MAX_LINE_QUANTITY = env.int("CART_MAX_LINE_QUANTITY", default=999)
 # An order holds its stock this long unpaid, then is cancelled (orders.services.expire_unpaid_orders);
 # a buyer may hold at most MAX_UNPAID_ORDERS unpaid orders at once.

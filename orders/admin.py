@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from orders import services
 from orders.models import Order, OrderLine, OrderStatusChange
@@ -39,12 +42,17 @@ def _status_action(status: str):
             except DomainError as exc:
                 refused.append(f"#{order.pk}: {exc.message}")
         if moved:
-            modeladmin.message_user(request, f"{moved} order(s) marked {status}.", messages.SUCCESS)
+            modeladmin.message_user(
+                request,
+                ngettext("%(count)d order marked “%(status)s”.", "%(count)d orders marked “%(status)s”.", moved)
+                % {"count": moved, "status": OrderStatus(status).label},
+                messages.SUCCESS,
+            )
         for message in refused:
             modeladmin.message_user(request, message, messages.WARNING)
 
     action.__name__ = f"mark_{status}"
-    action.short_description = f"Mark selected orders as {status}"
+    action.short_description = format_lazy(_("Mark selected orders as “{}”"), OrderStatus(status).label)
     return action
 
 
@@ -81,11 +89,11 @@ class OrderLineAdmin(SellerScopedAdmin):
     readonly_fields = ["order", "product", "seller", "title", "unit_price", "quantity", "line_total"]
     fields = readonly_fields
 
-    @admin.display(description="status", ordering="order__status")
+    @admin.display(description=_("status"), ordering="order__status")
     def order_status(self, line):
         return line.order.get_status_display()
 
-    @admin.display(description="ordered", ordering="order__created_at")
+    @admin.display(description=_("ordered"), ordering="order__created_at")
     def ordered_at(self, line):
         return line.order.created_at
 

@@ -7,25 +7,36 @@ edits to the catalogue never rewrite history.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product
 from orders.status import OrderStatus
+from shop.currency import shop_currency
 
 
 class Order(models.Model):
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
-    status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True)
-    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    currency = models.CharField(max_length=3, default=settings.SHOP_CURRENCY)
-    shipping_name = models.CharField(max_length=200, blank=True)
-    shipping_address = models.TextField(blank=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders", verbose_name=_("buyer")
+    )
+    status = models.CharField(
+        verbose_name=_("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.PLACED, db_index=True
+    )
+    total = models.DecimalField(verbose_name=_("total"), max_digits=14, decimal_places=2, default=0)
+    currency = models.CharField(verbose_name=_("currency"), max_length=3, default=shop_currency)
+    shipping_name = models.CharField(verbose_name=_("shipping name"), max_length=200, blank=True)
+    shipping_address = models.TextField(verbose_name=_("shipping address"), blank=True)
     # A client's retry of the same checkout carries the same key and gets the
     # first order back (see orders.services.place_order).
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    idempotency_key = models.CharField(
+        verbose_name=_("idempotency key"), max_length=255, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -37,24 +48,33 @@ class Order(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Order #{self.pk}"
+        return gettext("Order #%(id)s") % {"id": self.pk}
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", args=[self.pk])
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines")
-    seller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sold_lines"
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="order_lines", verbose_name=_("product")
     )
-    title = models.CharField(max_length=200)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
-    quantity = models.PositiveIntegerField()
-    line_total = models.DecimalField(max_digits=14, decimal_places=2)
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sold_lines",
+        verbose_name=_("seller"),
+    )
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    unit_price = models.DecimalField(verbose_name=_("unit price"), max_digits=12, decimal_places=2)
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    line_total = models.DecimalField(verbose_name=_("line total"), max_digits=14, decimal_places=2)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="orders_line_quantity_positive"),
@@ -68,14 +88,20 @@ class OrderLine(models.Model):
 class OrderStatusChange(models.Model):
     """The order's history: who moved it to which status, and when."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=16, choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(max_length=16, choices=OrderStatus.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    changed_at = models.DateTimeField(auto_now_add=True)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("order"))
+    from_status = models.CharField(
+        verbose_name=_("from status"), max_length=16, choices=OrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(verbose_name=_("to status"), max_length=16, choices=OrderStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(verbose_name=_("changed at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("order status change")
+        verbose_name_plural = _("order status changes")
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.order}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.order}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

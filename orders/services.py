@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cart.models import Cart, CartItem
 from catalog.models import Product, SearchQueueEntry
@@ -52,7 +54,7 @@ def place_order(
     """
     if idempotency_key is not None and not (0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH):
         raise DomainError(
-            f"The Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters long.",
+            _("The Idempotency-Key must be 1 to %(most)d characters long.") % {"most": MAX_IDEMPOTENCY_KEY_LENGTH},
             reason="bad_idempotency_key",
         )
     existing = _existing_order(buyer, idempotency_key)
@@ -87,12 +89,17 @@ def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shippin
     cart = Cart.objects.select_for_update().filter(user=buyer).first()
     items = list(CartItem.objects.filter(cart=cart).order_by("product_id")) if cart else []
     if not items:
-        raise DomainError("Your cart is empty: add products before checking out.", reason="empty_cart")
+        raise DomainError(_("Your cart is empty: add products before checking out."), reason="empty_cart")
     # The cart's row lock serializes this buyer's checkouts, so two at once cannot both pass the cap.
     unpaid = Order.objects.filter(buyer=buyer, status=OrderStatus.PLACED).count()
     if unpaid >= settings.MAX_UNPAID_ORDERS:
         raise Conflict(
-            f"You have {unpaid} unpaid orders: pay or cancel one before placing another.",
+            ngettext(
+                "You have %(count)d unpaid order: pay or cancel it before placing another.",
+                "You have %(count)d unpaid orders: pay or cancel one before placing another.",
+                unpaid,
+            )
+            % {"count": unpaid},
             reason="too_many_unpaid_orders",
         )
 
@@ -108,10 +115,21 @@ def _place_order(buyer, idempotency_key: str | None, shipping_name: str, shippin
     for item in items:
         product = products[item.product_id]
         if not product.is_active:
-            raise Conflict(f"{product.title} is no longer on sale; remove it from your cart.", reason="not_on_sale")
+            raise Conflict(
+                _("%(title)s is no longer on sale; remove it from your cart.") % {"title": product.title},
+                reason="not_on_sale",
+            )
         if item.quantity > product.stock:
-            left = f"only {product.stock} left" if product.stock else "sold out"
-            raise Conflict(f"{product.title} is {left}; you asked for {item.quantity}.", reason="out_of_stock")
+            facts = {"title": product.title, "left": product.stock, "asked": item.quantity}
+            if product.stock:
+                message = ngettext(
+                    "%(title)s is only %(left)d left; you asked for %(asked)d.",
+                    "%(title)s is only %(left)d left; you asked for %(asked)d.",
+                    product.stock,
+                )
+            else:
+                message = _("%(title)s is sold out; you asked for %(asked)d.")
+            raise Conflict(message % facts, reason="out_of_stock")
         Product.objects.filter(pk=product.pk).update(stock=F("stock") - item.quantity)
         line_total = product.price * item.quantity
         total += line_total
@@ -166,14 +184,18 @@ def change_status(order: Order, new_status: str, *, by) -> Order:
     """Move an order to a new status if the rules allow; cancelling returns the stock."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if new_status not in OrderStatus.values:
-        raise DomainError(f"Unknown status '{new_status}'.", field="status")
+        raise DomainError(_("Unknown status “%(status)s”.") % {"status": new_status}, field="status")
     if not can_transition(order.status, new_status):
-        allowed = ", ".join(next_statuses(order.status)) or "none"
-        raise Conflict(f"A {order.status} order cannot become {new_status} (allowed next: {allowed}).")
+        labels = dict(OrderStatus.choices)
+        allowed = ", ".join(str(labels[status]) for status in next_statuses(order.status)) or _("none")
+        raise Conflict(
+            _("An order that is “%(current)s” cannot become “%(new)s” (allowed next: %(allowed)s).")
+            % {"current": labels[order.status], "new": labels[new_status], "allowed": allowed}
+        )
     if not can_change_status(by, order, new_status):
         if order.buyer_id == by.id and new_status == OrderStatus.CANCELLED:
-            raise Conflict("This order has been paid; contact us to cancel it.")
-        raise Forbidden("You may not change this order's status.")
+            raise Conflict(_("This order has been paid; contact us to cancel it."))
+        raise Forbidden(_("You may not change this order's status."))
     return _move(order, new_status, by=by)
 
 

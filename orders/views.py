@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cart import selectors as cart_selectors
@@ -20,7 +21,7 @@ def checkout(request):
     form = CheckoutForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            order, _ = services.place_order(
+            order, _created = services.place_order(
                 request.user,
                 idempotency_key=f"web-{form.cleaned_data['token']}",
                 shipping_name=form.cleaned_data["shipping_name"],
@@ -29,10 +30,10 @@ def checkout(request):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("cart:detail")
-        messages.success(request, f"Thank you! Order #{order.pk} is placed.")
+        messages.success(request, _("Thank you! Order #%(number)d is placed.") % {"number": order.pk})
         return redirect(order)
     if contents.is_empty and request.method == "GET":
-        messages.info(request, "Your cart is empty: add something before checking out.")
+        messages.info(request, _("Your cart is empty: add something before checking out."))
         return redirect("cart:detail")
     return render(request, "orders/checkout.html", {"form": form, "contents": contents})
 
@@ -62,5 +63,5 @@ def order_cancel(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Order #{order.pk} is cancelled.")
+        messages.success(request, _("Order #%(number)d is cancelled.") % {"number": order.pk})
     return redirect(order)

@@ -13,6 +13,8 @@ shelf whose source is "unavailable"; pages leave empty shelves out.
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 from catalog import selectors as catalog_selectors
 from catalog.models import Product
 from orders.selectors import products_bought_by
@@ -34,11 +36,11 @@ class Source(StrEnum):
 
 
 TITLES = {
-    Source.BOUGHT_TOGETHER: "Often bought together",
-    Source.CATEGORY_BEST_SELLERS: "Best sellers in this category",
-    Source.ITEM_TO_ITEM: "Recommended for you",
-    Source.BEST_SELLERS: "Popular with shoppers",
-    Source.TRENDING: "Trending now",
+    Source.BOUGHT_TOGETHER: gettext_lazy("Often bought together"),
+    Source.CATEGORY_BEST_SELLERS: gettext_lazy("Best sellers in this category"),
+    Source.ITEM_TO_ITEM: gettext_lazy("Recommended for you"),
+    Source.BEST_SELLERS: gettext_lazy("Popular with shoppers"),
+    Source.TRENDING: gettext_lazy("Trending now"),
 }
 
 
@@ -49,7 +51,7 @@ class Shelf:
 
     @property
     def title(self) -> str:
-        return TITLES.get(self.source, "")
+        return str(TITLES.get(self.source, ""))
 
     def __bool__(self) -> bool:
         return bool(self.products)

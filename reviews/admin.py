@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from reviews import services
 from reviews.models import Review
@@ -29,12 +30,12 @@ class ReviewAdmin(StaffOnlyAdmin):
         for review in queryset:
             services.delete_review(review, by=request.user)
 
-    @admin.action(description="Hide the selected reviews")
+    @admin.action(description=_("Hide the selected reviews"))
     def hide(self, request, queryset):
         for review in queryset:
             services.set_hidden(review, hidden=True, by=request.user)
 
-    @admin.action(description="Show the selected reviews again")
+    @admin.action(description=_("Show the selected reviews again"))
     def show(self, request, queryset):
         for review in queryset:
             services.set_hidden(review, hidden=False, by=request.user)

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
+from django.utils.translation import gettext as _
 
 from catalog.models import Product, SearchQueueEntry
 from catalog.search.indexer import enqueue
@@ -36,17 +37,19 @@ def refresh_product_rating(product_id: int) -> None:
 def post_review(*, author, product: Product, rating: int, text: str = "") -> Review:
     """One review per user per product; marked verified when the author bought the product."""
     if not author.is_authenticated:
-        raise Forbidden("Log in to review a product.")
+        raise Forbidden(_("Log in to review a product."))
     if product.seller_id == author.id:
-        raise Forbidden("Sellers cannot review their own products.")
+        raise Forbidden(_("Sellers cannot review their own products."))
     if not product.is_active:
-        raise Conflict("This product is no longer on sale; it cannot be reviewed.")
+        raise Conflict(_("This product is no longer on sale; it cannot be reviewed."))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise DomainError("The rating must be a whole number from 1 to 5.", field="rating")
+        raise DomainError(_("The rating must be a whole number from 1 to 5."), field="rating")
     if len(text) > MAX_REVIEW_LENGTH:
-        raise DomainError(f"A review may be at most {MAX_REVIEW_LENGTH} characters.", field="text")
+        raise DomainError(
+            _("A review may be at most %(count)d characters.") % {"count": MAX_REVIEW_LENGTH}, field="text"
+        )
     if Review.objects.filter(product=product, author=author).exists():
-        raise Conflict("You have already reviewed this product.")
+        raise Conflict(_("You have already reviewed this product."))
     try:
         with transaction.atomic():
             review = Review.objects.create(
@@ -57,7 +60,7 @@ def post_review(*, author, product: Product, rating: int, text: str = "") -> Rev
                 is_verified_purchase=has_bought(author, product.pk),
             )
     except IntegrityError as exc:
-        raise Conflict("You have already reviewed this product.") from exc
+        raise Conflict(_("You have already reviewed this product.")) from exc
     enqueue(SearchQueueEntry.Kind.COMMENT, [review.pk])
     refresh_product_rating(product.pk)
     events.record(
@@ -75,7 +78,7 @@ def post_review(*, author, product: Product, rating: int, text: str = "") -> Rev
 def set_hidden(review: Review, *, hidden: bool, by) -> Review:
     """Staff hide a review (it leaves the page and the average) or show it again."""
     if not by.is_staff:
-        raise Forbidden("Only staff may hide or show reviews.")
+        raise Forbidden(_("Only staff may hide or show reviews."))
     review.is_hidden = hidden
     review.save(update_fields=["is_hidden", "updated_at"])
     enqueue(SearchQueueEntry.Kind.COMMENT, [review.pk])
@@ -86,7 +89,7 @@ def set_hidden(review: Review, *, hidden: bool, by) -> Review:
 @transaction.atomic
 def delete_review(review: Review, *, by) -> None:
     if not (by.is_staff or review.author_id == by.id):
-        raise Forbidden("Only the author or staff may delete a review.")
+        raise Forbidden(_("Only the author or staff may delete a review."))
     product_id = review.product_id
     enqueue(SearchQueueEntry.Kind.COMMENT, [review.pk])
     review.delete()

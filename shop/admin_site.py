@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
 def may_enter_back_office(user) -> bool:
@@ -14,7 +15,9 @@ class BackOfficeAuthenticationForm(AdminAuthenticationForm):
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "invalid_login": "Enter the email and password of a staff or seller account (the password is case-sensitive).",
+        "invalid_login": _(
+            "Enter the email and password of a staff or seller account (the password is case-sensitive)."
+        ),
     }
 
     def confirm_login_allowed(self, user) -> None:
@@ -23,9 +26,9 @@ class BackOfficeAuthenticationForm(AdminAuthenticationForm):
 
 
 class ShopAdminSite(admin.AdminSite):
-    site_header = "Bazaar back-office"
-    site_title = "Bazaar back-office"
-    index_title = "Shop administration"
+    site_header = _("Bazaar back-office")
+    site_title = _("Bazaar back-office")
+    index_title = _("Shop administration")
     login_form = BackOfficeAuthenticationForm
 
     def __init__(self, *args, **kwargs):
@@ -59,7 +62,7 @@ class ShopAdminSite(admin.AdminSite):
     def get_urls(self):
         from django.urls import path
 
-        pages = [path(route, self.admin_view(view), name=name) for route, name, _, view in self._pages]
+        pages = [path(route, self.admin_view(view), name=name) for route, name, _title, view in self._pages]
         return pages + super().get_urls()
 
     def get_app_list(self, request, app_label=None):
@@ -75,11 +78,11 @@ class ShopAdminSite(admin.AdminSite):
                     "view_only": True,
                     "perms": {},
                 }
-                for _, name, title, _ in self._pages
+                for _route, name, title, _view in self._pages
                 if title
             ]
             if pages:
                 apps.insert(
-                    0, {"name": "Reports", "app_label": "reports", "app_url": pages[0]["admin_url"], "models": pages}
+                    0, {"name": _("Reports"), "app_label": "reports", "app_url": pages[0]["admin_url"], "models": pages}
                 )
         return apps

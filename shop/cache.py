@@ -12,7 +12,7 @@ stalling requests.
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django_prometheus.cache.metrics import (
     django_cache_get_fail_total,
     django_cache_get_total,
@@ -40,7 +40,29 @@ def _tolerant(name: str, fallback):
     return method
 
 
+class ClientReusingRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one `redis.Redis` per connection pool instead of making one for every
+    cache operation: building one fills its table of response callbacks, about 500 Python calls, and
+    a page reads and writes the cache several times. A redis-py client is safe to share between
+    threads (each command borrows a connection from the pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients.setdefault(pool, self._client(connection_pool=pool))
+        return client
+
+
 class CountingRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ClientReusingRedisCacheClient
+
     def get(self, key, default=None, version=None):
         django_cache_get_total.labels(backend="redis").inc()
         try:

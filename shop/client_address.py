@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core import checks
+from django.utils.translation import gettext as _
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -38,7 +39,7 @@ def is_trusted_proxy(address: str) -> bool:
 def client_address(request) -> str:
     address = request.META.get("REMOTE_ADDR", "")
     chain = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
-    for _ in range(max(settings.TRUSTED_PROXY_COUNT, 0)):
+    for _step in range(max(settings.TRUSTED_PROXY_COUNT, 0)):
         if not chain or not is_trusted_proxy(address):
             break
         address = chain.pop()
@@ -53,7 +54,7 @@ def check_proxy_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage
         return [
             checks.Warning(
                 "TRUSTED_PROXY_COUNT is set but TRUSTED_PROXY_NETWORKS is empty: X-Forwarded-For is ignored.",
-                hint="Set TRUSTED_PROXY_NETWORKS to the addresses your proxies connect from (e.g. 10.0.0.5/32).",
+                hint=_("Set TRUSTED_PROXY_NETWORKS to the addresses your proxies connect from (e.g. 10.0.0.5/32)."),
                 id="shop.W001",
             )
         ]

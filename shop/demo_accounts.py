@@ -12,15 +12,10 @@ import secrets
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 PUBLISHED_PASSWORD = "bazaar-demo-2026"  # noqa: S105  (the README's, for DEBUG machines only)
 MINIMUM_LENGTH = 12
-
-REFUSAL = (
-    "DEBUG is off: seed_demo would create a superuser and sellers with a published password. "
-    "Run it with --demo-accounts to create them with a random password (printed once), or set "
-    "DEMO_PASSWORD (at least {length} characters) to choose it."
-)
 
 
 def demo_password(*, asked: bool) -> str:
@@ -29,11 +24,19 @@ def demo_password(*, asked: bool) -> str:
     if settings.DEBUG:
         return chosen or PUBLISHED_PASSWORD
     if not asked:
-        raise CommandError(REFUSAL.format(length=MINIMUM_LENGTH))
+        raise CommandError(
+            _(
+                "DEBUG is off: seed_demo would create a superuser and sellers with a published password. "
+                "Run it with --demo-accounts to create them with a random password (printed once), or set "
+                "DEMO_PASSWORD (at least %(length)d characters) to choose it."
+            )
+            % {"length": MINIMUM_LENGTH}
+        )
     if not chosen:
         return secrets.token_urlsafe(18)
     if chosen == PUBLISHED_PASSWORD or len(chosen) < MINIMUM_LENGTH:
         raise CommandError(
-            f"DEMO_PASSWORD must be at least {MINIMUM_LENGTH} characters and not the published demo password."
+            _("DEMO_PASSWORD must be at least %(length)d characters and not the published demo password.")
+            % {"length": MINIMUM_LENGTH}
         )
     return chosen

@@ -2,6 +2,10 @@
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from shop import i18n
 
 
 def _limit_for(content_type: str) -> int:
@@ -22,8 +26,16 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = _limit_for(request.META.get("CONTENT_TYPE", ""))
         if length > limit:
-            message = f"The request body is {length} bytes; the limit is {limit} bytes."
+            language = i18n.language_of_request(request)  # before the language middleware
+            with translation.override(language):
+                message = _("The request body is %(length)d bytes; the limit is %(limit)d bytes.") % {
+                    "length": length,
+                    "limit": limit,
+                }
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message, "code": "payload_too_large"}, status=413)
-            return HttpResponse(message, status=413, content_type="text/plain")
+                response = JsonResponse({"detail": message, "code": "payload_too_large"}, status=413)
+            else:
+                response = HttpResponse(message, status=413, content_type="text/plain")
+            response["Content-Language"] = language
+            return response
         return self.get_response(request)

@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxEvent(models.Model):
@@ -13,18 +14,20 @@ class OutboxEvent(models.Model):
     relay; `event_id` is what consumers de-duplicate on.
     """
 
-    position = models.BigAutoField(primary_key=True)
-    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    type = models.CharField(max_length=64, db_index=True)
-    version = models.PositiveSmallIntegerField(default=1)
-    occurred_at = models.DateTimeField(default=timezone.now)
-    user_id = models.BigIntegerField(null=True, blank=True)
-    session_key = models.CharField(max_length=64, blank=True)
-    payload = models.JSONField(default=dict)
-    published_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    position = models.BigAutoField(verbose_name=_("position"), primary_key=True)
+    event_id = models.UUIDField(verbose_name=_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(verbose_name=_("type"), max_length=64, db_index=True)
+    version = models.PositiveSmallIntegerField(verbose_name=_("version"), default=1)
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"), default=timezone.now)
+    user_id = models.BigIntegerField(verbose_name=_("user id"), null=True, blank=True)
+    session_key = models.CharField(verbose_name=_("session key"), max_length=64, blank=True)
+    payload = models.JSONField(verbose_name=_("payload"), default=dict)
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(verbose_name=_("attempts"), default=0)
 
     class Meta:
+        verbose_name = _("outbox event")
+        verbose_name_plural = _("outbox events")
         ordering = ["position"]
         indexes = [
             models.Index(

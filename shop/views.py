@@ -1,13 +1,19 @@
 """Site shell: the home page and health checks."""
 
 import logging
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from catalog import selectors as catalog_selectors
 from recommendations import selectors as recommendations
-from shop import health
+from shop import health, i18n
 from shop.error_views import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
@@ -26,6 +32,23 @@ def home(request):
             "trending": recommendations.trending_now(),
         },
     )
+
+
+@require_POST
+def set_language(request):
+    """The header's language switcher (a plain form: no JavaScript needed). Django's view sets the
+    cookie and sends the person to the page they were on, in the new language; a signed-in person's
+    choice is also kept on the account, for their next visit elsewhere and for the mails we send."""
+    from accounts import services as account_services
+
+    next_path = urlsplit(request.POST.get("next") or request.GET.get("next") or "").path
+    # The page to translate is in the language of its own address, not the switcher's.
+    with translation.override(translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE):
+        response = django_set_language(request)
+    chosen = i18n.supported(request.POST.get("language"))
+    if chosen and request.user.is_authenticated:
+        account_services.set_language(request.user, chosen)
+    return response
 
 
 def health_live(request):
@@ -64,5 +87,5 @@ def metrics(request):
     from shop.metrics import may_scrape, registry_for_scrape
 
     if not may_scrape(request):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return HttpResponse(generate_latest(registry_for_scrape()), content_type=CONTENT_TYPE_LATEST)

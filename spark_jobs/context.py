@@ -4,6 +4,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 
 @dataclass
 class JobContext:
@@ -25,7 +27,7 @@ class JobContext:
         if self._spark is None:
             if self.start_spark is None:
                 raise RuntimeError("this job context has no Spark")
-            self.say("starting Spark")
+            self.say(gettext("starting Spark"))
             started = time.monotonic()
             self._spark = self.start_spark()
             self.spark_start_seconds = time.monotonic() - started
@@ -49,5 +51,13 @@ class DataQualityError(Exception):
     def __init__(self, differences: list[dict]):
         self.differences = differences
         days = ", ".join(difference["day"] for difference in differences[:10])
-        more = f" and {len(differences) - 10} more" if len(differences) > 10 else ""
-        super().__init__(f"The warehouse differs from the shop's database on {len(differences)} day(s): {days}{more}")
+        if len(differences) > 10:
+            days = gettext("%(days)s and %(more)d more") % {"days": days, "more": len(differences) - 10}
+        super().__init__(
+            ngettext(
+                "The warehouse differs from the shop's database on %(count)d day: %(days)s",
+                "The warehouse differs from the shop's database on %(count)d days: %(days)s",
+                len(differences),
+            )
+            % {"count": len(differences), "days": days}
+        )

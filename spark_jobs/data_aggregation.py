@@ -26,6 +26,8 @@ if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the 
 
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext, ngettext
+
 from analytics.warehouse import warehouse
 from spark_jobs.context import JobContext, JobResult
 
@@ -51,9 +53,16 @@ def run(context: JobContext, *, days: list[str] | None = None) -> JobResult:
             rows[table] = int(
                 store.query(f"SELECT count() AS n FROM {table} WHERE version = {int(context.version)}")[0]["n"]
             )
-            context.say(f"{table}: {rows[table]} rows over {len(days)} day(s)")
+            context.say(
+                ngettext(
+                    "%(table)s: %(rows)d rows over %(days)d day",
+                    "%(table)s: %(rows)d rows over %(days)d days",
+                    len(days),
+                )
+                % {"table": table, "rows": rows[table], "days": len(days)}
+            )
     else:
-        context.say("nothing new to aggregate")
+        context.say(gettext("nothing new to aggregate"))
     mark.version = context.version
     mark.value = (now - EVENT_OVERLAP).replace(tzinfo=UTC)
     mark.save()

@@ -17,6 +17,8 @@ if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the 
 
 from decimal import Decimal
 
+from django.utils.translation import ngettext
+
 from analytics.selectors import latest
 from analytics.warehouse import warehouse
 from spark_jobs import source
@@ -76,7 +78,12 @@ def run(context: JobContext) -> JobResult:
         raise DataQualityError(differences)
     revenue = sum(cents for _, cents in expected.values())
     context.say(
-        f"{len(expected)} day(s) agree: {sum(n for n, _ in expected.values())} orders, {_money(revenue)} revenue"
+        ngettext(
+            "%(days)d day agrees: %(orders)d orders, %(revenue)s revenue",
+            "%(days)d days agree: %(orders)d orders, %(revenue)s revenue",
+            len(expected),
+        )
+        % {"days": len(expected), "orders": sum(n for n, _ in expected.values()), "revenue": _money(revenue)}
     )
     return JobResult(details={"days_checked": len(expected), "revenue": _money(revenue)})
 

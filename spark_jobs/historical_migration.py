@@ -16,6 +16,7 @@ if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the 
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spark_jobs.context import JobContext, JobResult
 from spark_jobs.shop_tables import TABLES, copy
@@ -32,6 +33,6 @@ def run(context: JobContext) -> JobResult:
     rows = {}
     for table in TABLES:
         rows[table.name] = copy(context, table, dialect(), partitions=settings.SPARK_JDBC_PARTITIONS)
-        context.say(f"{table.name}: {rows[table.name]} rows")
+        context.say(gettext("%(table)s: %(rows)d rows") % {"table": table.name, "rows": rows[table.name]})
     Watermark.objects.update_or_create(name="incremental_sync", defaults={"value": started, "version": context.version})
     return JobResult(rows=rows, details={"watermark": started.isoformat()})

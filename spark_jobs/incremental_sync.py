@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spark_jobs.context import JobContext, JobResult
 from spark_jobs.shop_tables import TABLES, copy
@@ -41,7 +42,7 @@ def run(context: JobContext) -> JobResult:
     rows = {}
     for table in TABLES:
         rows[table.name] = copy(context, table, dialect(), since=since, partitions=settings.SPARK_JDBC_PARTITIONS)
-        context.say(f"{table.name}: {rows[table.name]} rows")
+        context.say(gettext("%(table)s: %(rows)d rows") % {"table": table.name, "rows": rows[table.name]})
     previous = mark.value
     mark.value, mark.version = started, context.version
     mark.save()

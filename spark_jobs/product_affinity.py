@@ -25,6 +25,7 @@ if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the 
 
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from recommendations import models_table
 from spark_jobs import sink
@@ -56,7 +57,9 @@ def run(context: JobContext) -> JobResult:
     models_table.record(
         NAME, version=context.version, input_rows=len(baskets), output_rows=written, fingerprint=print_, details=details
     )
-    context.say(f"product_affinity: {written} rules from {len(baskets)} orders")
+    context.say(
+        gettext("product_affinity: %(rules)d rules from %(orders)d orders") % {"rules": written, "orders": len(baskets)}
+    )
     return JobResult(rows={"product_affinity": written}, details={"model_version": context.version, **details})
 
 

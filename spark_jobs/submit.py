@@ -14,8 +14,13 @@ def submit(job: str) -> None:
     import django
 
     django.setup()
+    from django.utils import translation
+
     from analytics import pipeline
+    from shop.i18n import operator_language
+
+    translation.activate(operator_language())  # what it prints, in the operator's language
 
     run = pipeline.run_jobs([job], trigger="spark-submit", say=print)
-    print(f"{job}: {run.status}" + (f": {run.error}" if run.error else ""))
+    print(f"{job}: {run.get_status_display()}" + (f": {run.error}" if run.error else ""))
     sys.exit(0 if run.status == run.Status.SUCCEEDED else 1)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from analytics.warehouse import warehouse
 from recommendations import models_table
@@ -73,5 +74,8 @@ def already_trained(model: str, print_: int, context: JobContext, window: Window
     current = models_table.newest(model)
     if current is None or current["fingerprint"] != print_ or context.options.get("rebuild"):
         return None
-    context.say(f"{model}: input unchanged since model {current['version']}, not trained again")
+    context.say(
+        gettext("%(model)s: input unchanged since model %(version)s, not trained again")
+        % {"model": model, "version": current["version"]}
+    )
     return JobResult(details={"skipped": True, "model_version": current["version"], **window.describe()})

@@ -31,6 +31,8 @@ if __name__ == "__main__":  # `spark-submit spark_jobs/<job>.py`: run it as the 
 
 from collections import Counter
 
+from django.utils.translation import gettext
+
 from recommendations import models_table
 from spark_jobs import sink
 from spark_jobs.context import JobContext, JobResult
@@ -88,7 +90,10 @@ def run(context: JobContext) -> JobResult:
     models_table.record(
         NAME, version=context.version, input_rows=rows, output_rows=written, fingerprint=print_, details=details
     )
-    context.say(f"{NAME}: {written} recommendations for {shoppers} shoppers from {rows} interactions")
+    context.say(
+        gettext("%(job)s: %(written)d recommendations for %(shoppers)d shoppers from %(rows)d interactions")
+        % {"job": NAME, "written": written, "shoppers": shoppers, "rows": rows}
+    )
     return JobResult(rows={NAME: written}, details={"model_version": context.version, **details})
 
 

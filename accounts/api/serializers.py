@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import EmailValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -80,12 +81,36 @@ class OwnShopSerializer(SellerProfileSerializer):
         read_only_fields = ["id", "user_id", "slug"]
 
 
+class LanguageField(serializers.ChoiceField):
+    """A person's language, one of LANGUAGES. Someone who never chose one reads as the shop's own
+    language (the account keeps it empty, so a later change of LANGUAGE_CODE still reaches them)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=settings.LANGUAGES, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value or settings.LANGUAGE_CODE)
+
+
 class UserSerializer(serializers.ModelSerializer):
     seller_profile = OwnShopSerializer(read_only=True, allow_null=True)
+    language = LanguageField(
+        required=False, help_text="The language of the pages and mails this person gets (ISO 639-1 code)."
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "role", "is_staff", "date_joined", "seller_profile"]
+        fields = [
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "language",
+            "role",
+            "is_staff",
+            "date_joined",
+            "seller_profile",
+        ]
         read_only_fields = ["id", "email", "role", "is_staff", "date_joined", "seller_profile"]
 
 

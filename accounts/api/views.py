@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.response import Response
@@ -36,10 +37,11 @@ def _token_pair(user) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-SIGNUP_ACCEPTED = (
-    "We sent a message to this address. Open the link in it to confirm your account (if the address "
-    "already has an account, the message says how to log in)."
-)
+def signup_accepted() -> str:
+    return _(
+        "We sent a message to this address. Open the link in it to confirm your account (if the address "
+        "already has an account, the message says how to log in)."
+    )
 
 
 class SignupView(APIView):
@@ -58,7 +60,7 @@ class SignupView(APIView):
         email = services.request_sign_up(
             link_for=lambda uid, token: confirmation_link(request, uid, token), **serializer.validated_data
         )
-        return Response({"detail": SIGNUP_ACCEPTED, "email": email}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": signup_accepted(), "email": email}, status=status.HTTP_202_ACCEPTED)
 
 
 class ConfirmSignupView(APIView):
@@ -117,11 +119,12 @@ class LogoutEverywhereView(APIView):
     @extend_schema(request=None, responses={200: LoggedOutEverywhereSerializer}, tags=["auth"])
     def post(self, request):
         retired = retire_refresh_tokens(request.user)
-        return Response({"detail": "Every device is logged out: log in again to get new tokens.", "retired": retired})
+        detail = _("Every device is logged out: log in again to get new tokens.")
+        return Response({"detail": detail, "retired": retired})
 
 
 class MeView(generics.RetrieveUpdateAPIView):
-    """The signed-in user; PATCH changes the name fields."""
+    """The signed-in user; PATCH changes the name fields and the language (of the pages and mails)."""
 
     serializer_class = UserSerializer
     permission_classes = [permissions.IsAuthenticated]

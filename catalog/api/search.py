@@ -1,5 +1,6 @@
 """GET /api/v1/search and /api/v1/search/suggest."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -26,7 +27,7 @@ class SearchQuerySerializer(serializers.Serializer):
     def validate(self, data):
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"max_price": ["max_price must not be below min_price."]})
+            raise serializers.ValidationError({"max_price": [_("max_price must not be below min_price.")]})
         return data
 
 

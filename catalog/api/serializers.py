@@ -1,9 +1,16 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
 from catalog.models import Category, Product, ProductImage
+
+
+class CategoryTranslationSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, help_text="A language other than the shop's own.")
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -13,10 +20,20 @@ class CategorySerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), allow_null=True, required=False, help_text="null: a top-level category."
     )
+    label = serializers.CharField(
+        read_only=True,
+        help_text="The name in the answer's language (Content-Language): its translation, else `name`.",
+    )
+    translations = CategoryTranslationSerializer(
+        many=True,
+        required=False,
+        help_text="The name and description in the shop's other languages; `name` and `description` are in its "
+        "own. Writing it replaces the whole set (a language left out falls back to `name`).",
+    )
 
     class Meta:
         model = Category
-        fields = ["id", "name", "slug", "parent", "description"]
+        fields = ["id", "name", "label", "slug", "parent", "description", "translations"]
         extra_kwargs = {"name": {"max_length": 120}, "description": {"required": False}}
         validators: list = []  # uniqueness among siblings is the service's rule (409, not 400)
 
@@ -80,7 +97,7 @@ class ProductSerializer(serializers.ModelSerializer):
     in_stock = serializers.BooleanField(read_only=True)
     slug = serializers.CharField(
         read_only=True,
-        help_text="Words of the title for the storefront URL; empty when the title has no Latin letters.",
+        help_text="Words of the title for the storefront URL (Cyrillic in Latin letters); empty when it has none.",
     )
 
     class Meta:

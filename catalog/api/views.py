@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -24,7 +25,7 @@ from shop.converters import ID_REGEX
 
 
 class ReadOnlyOrStaff(permissions.BasePermission):
-    message = "Only staff may create, change or delete categories."
+    message = _("Only staff may create, change or delete categories.")
 
     def has_permission(self, request, view) -> bool:
         return request.method in permissions.SAFE_METHODS or bool(request.user and request.user.is_staff)
@@ -39,7 +40,7 @@ class CategoryViewSet(ConditionalReads, viewsets.ModelViewSet):
     """The category tree. Anyone reads; staff create, change and delete (a category with products or
     sub-categories is not deleted: 409)."""
 
-    queryset = Category.objects.order_by("name")
+    queryset = Category.objects.prefetch_related("translations").order_by("name")
     serializer_class = CategorySerializer
     lookup_value_regex = ID_REGEX
     permission_classes = [ReadOnlyOrStaff]

@@ -1,8 +1,8 @@
 """Search answered from the database, when no engine is configured or it does not answer.
 
-Same shapes as the engine, fewer features: PostgreSQL full-text search (stemming,
-ranking) where the database is PostgreSQL, word matching elsewhere; no typo
-tolerance.
+Same shapes as the engine, fewer features: PostgreSQL full-text search where the database is
+PostgreSQL (English and Russian stemming, ranking; when no word matches, trigram similarity finds
+the nearest titles, so a typo in either alphabet still finds something), word matching elsewhere.
 """
 
 from functools import reduce
@@ -11,11 +11,13 @@ from operator import and_
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from accounts.selectors import public_shops
 from catalog import selectors
 from catalog.models import Product, SearchQueueEntry
-from catalog.search.results import PRICE_RANGES, SearchPage, SearchParams, mark
+from catalog.search.results import PRICE_RANGES, SearchPage, SearchParams, mark, price_label, stars
+from catalog.selectors import category_labels
 from reviews.models import Review
 
 Kind = SearchQueueEntry.Kind
@@ -34,15 +36,41 @@ def _matching(queryset: QuerySet, q: str, fields: list[str], weights: str = "ABC
 
         vector = reduce(
             lambda a, b: a + b,
-            [SearchVector(name, weight=weights[i], config="english") for i, name in enumerate(fields)],
+            [
+                SearchVector(name, weight=weights[i], config=config)
+                for i, name in enumerate(fields)
+                for config in TEXT_SEARCH_CONFIGS
+            ],
         )
-        query = SearchQuery(q, search_type="websearch", config="english")
+        query = reduce(
+            lambda a, b: a | b, [SearchQuery(q, search_type="websearch", config=c) for c in TEXT_SEARCH_CONFIGS]
+        )
         matching = queryset.annotate(search_document=vector).filter(search_document=query)  # every word: @@
-        return matching.annotate(search_rank=SearchRank(vector, query)).order_by("-search_rank")
+        ranked = matching.annotate(search_rank=SearchRank(vector, query)).order_by("-search_rank")
+        if ranked.exists():
+            return ranked
+        return _similar(queryset, q, fields[0])
     conditions = [
         reduce(lambda a, b: a | b, [Q(**{f"{name}__icontains": word}) for name in fields]) for word in _words(q)
     ]
     return queryset.filter(reduce(and_, conditions))
+
+
+# Each text is analysed in English and in Russian ("чайники" finds "чайник", "kettles" finds "kettle").
+TEXT_SEARCH_CONFIGS = ("english", "russian")
+# How like a word of the text a query must be to count as a typo of it (pg_trgm's word_similarity).
+TYPO_SIMILARITY = 0.45
+
+
+def _similar(queryset: QuerySet, q: str, field: str) -> QuerySet:
+    """Rows whose `field` holds something close to `q` (a typo: "чайнек", "ketle"), nearest first."""
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    return (
+        queryset.annotate(search_rank=TrigramWordSimilarity(q, field))
+        .filter(search_rank__gte=TYPO_SIMILARITY)
+        .order_by("-search_rank")
+    )
 
 
 def _page(queryset: QuerySet, params: SearchParams) -> tuple[int, list]:
@@ -102,7 +130,8 @@ def _products(params: SearchParams) -> SearchPage:
 
 def _product_facets(matched: QuerySet[Product]) -> dict[str, list[dict]]:
     base = matched.order_by()
-    categories = base.values("category_id", "category__name").annotate(n=Count("id")).order_by("-n")[:30]
+    categories = list(base.values("category_id").annotate(n=Count("id")).order_by("-n")[:30])
+    names = category_labels([row["category_id"] for row in categories])
     sellers = base.values("seller_id").annotate(n=Count("id")).order_by("-n")[:30]
     shops = dict(
         public_shops().filter(user_id__in=[row["seller_id"] for row in sellers]).values_list("user_id", "shop_name")
@@ -113,14 +142,15 @@ def _product_facets(matched: QuerySet[Product]) -> dict[str, list[dict]]:
                 "id",
                 filter=Q(**({"price__gte": low} if low is not None else {}), **({"price__lt": high} if high else {})),
             )
-            for key, low, high, _ in PRICE_RANGES
+            for key, low, high in PRICE_RANGES
         },
         in_stock=Count("id", filter=Q(stock__gt=0)),
         sold_out=Count("id", filter=Q(stock=0)),
     )
     return {
         "category": [
-            {"value": row["category_id"], "label": row["category__name"], "count": row["n"]} for row in categories
+            {"value": row["category_id"], "label": names.get(row["category_id"], ""), "count": row["n"]}
+            for row in categories
         ],
         "seller": [
             {"value": row["seller_id"], "label": shops.get(row["seller_id"], str(row["seller_id"])), "count": row["n"]}
@@ -129,14 +159,14 @@ def _product_facets(matched: QuerySet[Product]) -> dict[str, list[dict]]:
         "in_stock": [
             facet
             for facet in (
-                {"value": True, "label": "In stock", "count": price_counts["in_stock"]},
-                {"value": False, "label": "Sold out", "count": price_counts["sold_out"]},
+                {"value": True, "label": _("In stock"), "count": price_counts["in_stock"]},
+                {"value": False, "label": _("Sold out"), "count": price_counts["sold_out"]},
             )
             if facet["count"]
         ],
         "price": [
-            {"value": key, "label": label, "count": price_counts[key]}
-            for key, _, _, label in PRICE_RANGES
+            {"value": key, "label": price_label(low, high), "count": price_counts[key]}
+            for key, low, high in PRICE_RANGES
             if price_counts[key]
         ],
     }
@@ -192,9 +222,7 @@ def _comments(params: SearchParams) -> SearchPage:
         }
         for review in rows
     ]
-    facets = {
-        "rating": [{"value": row["rating"], "label": f"{row['rating']} stars", "count": row["n"]} for row in ratings]
-    }
+    facets = {"rating": [{"value": row["rating"], "label": stars(row["rating"]), "count": row["n"]} for row in ratings]}
     return SearchPage(count=count, results=results, facets=facets)
 
 

@@ -8,13 +8,17 @@ from collections.abc import Iterable, Iterator
 
 from accounts.models import SellerProfile
 from accounts.selectors import public_shops
-from catalog.models import Category, Product, SearchQueueEntry
+from catalog.models import Category, CategoryTranslation, Product, SearchQueueEntry
 from reviews.models import Review
 
 Kind = SearchQueueEntry.Kind
 
-_TEXT = {"type": "text", "analyzer": "english"}
 _KEYWORD = {"type": "keyword"}
+# Text is analysed twice: in English, and in Russian as `<field>.ru` (stemming: "чайники" finds
+# "чайник"); queries search both, with typo tolerance in either alphabet.
+_RUSSIAN = {"type": "text", "analyzer": "russian"}
+_TEXT = {"type": "text", "analyzer": "english", "fields": {"ru": _RUSSIAN}}
+_TEXT_AND_RAW = {"type": "text", "analyzer": "english", "fields": {"ru": _RUSSIAN, "raw": _KEYWORD}}
 
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
 
@@ -30,7 +34,7 @@ def index_settings() -> dict:
 MAPPINGS: dict[str, dict] = {
     Kind.PRODUCT: {
         "properties": {
-            "title": {**_TEXT, "fields": {"raw": _KEYWORD}},
+            "title": _TEXT_AND_RAW,
             "suggest": {"type": "search_as_you_type"},
             "description": _TEXT,
             "category_id": {"type": "integer"},
@@ -39,7 +43,7 @@ MAPPINGS: dict[str, dict] = {
             "category_facet": _KEYWORD,  # "id|name": facets carry their labels, no lookup needed
             "category_path": _TEXT,
             "seller_id": {"type": "integer"},
-            "seller_name": {**_TEXT, "fields": {"raw": _KEYWORD}},
+            "seller_name": _TEXT_AND_RAW,
             "seller_facet": _KEYWORD,
             "price": {"type": "scaled_float", "scaling_factor": 100},
             "rating": {"type": "float"},
@@ -50,7 +54,7 @@ MAPPINGS: dict[str, dict] = {
     },
     Kind.SELLER: {
         "properties": {
-            "name": {**_TEXT, "fields": {"raw": _KEYWORD}},
+            "name": _TEXT_AND_RAW,
             "suggest": {"type": "search_as_you_type"},
             "description": _TEXT,
             "slug": _KEYWORD,
@@ -62,7 +66,7 @@ MAPPINGS: dict[str, dict] = {
             "text": _TEXT,
             "rating": {"type": "integer"},
             "product_id": {"type": "integer"},
-            "product_title": {**_TEXT, "fields": {"raw": _KEYWORD}},
+            "product_title": _TEXT_AND_RAW,
             "author_name": _KEYWORD,
             "verified_purchase": {"type": "boolean"},
             "created_at": {"type": "date"},
@@ -77,6 +81,9 @@ class CategoryPaths:
     def __init__(self):
         rows = {pk: (name, parent) for pk, name, parent in Category.objects.values_list("id", "name", "parent_id")}
         self._rows = rows
+        self._other_names: dict[int, list[str]] = {}
+        for pk, name in CategoryTranslation.objects.exclude(name="").values_list("category_id", "name"):
+            self._other_names.setdefault(pk, []).append(name)
 
     def chain(self, category_id: int) -> list[int]:
         chain, current = [], category_id
@@ -86,7 +93,12 @@ class CategoryPaths:
         return list(reversed(chain))
 
     def path(self, category_id: int) -> str:
-        return " / ".join(self._rows[pk][0] for pk in self.chain(category_id) if pk in self._rows)
+        """The path in the shop's own language, then the names in every other language, so a search
+        in any of them finds the category's products."""
+        chain = [pk for pk in self.chain(category_id) if pk in self._rows]
+        own = " / ".join(self._rows[pk][0] for pk in chain)
+        others = [name for pk in chain for name in self._other_names.get(pk, [])]
+        return " / ".join([own, *others]) if others else own
 
 
 def product_document(product: Product, paths: CategoryPaths) -> dict:

@@ -1,19 +1,30 @@
 """Search and suggestions answered by the search engine: relevance, typo tolerance, facets, highlights."""
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from catalog.models import SearchQueueEntry
 from catalog.search import answers
-from catalog.search.results import PRICE_RANGES, SearchPage, SearchParams
+from catalog.search.results import PRICE_RANGES, SearchPage, SearchParams, price_label, stars
+from catalog.selectors import category_labels
 from shop import search_engine
 
 Kind = SearchQueueEntry.Kind
 
 HIGHLIGHT = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
 SEARCH_FIELDS = {
-    Kind.PRODUCT: ["title^3", "seller_name^2", "category_path^2", "description"],
-    Kind.SELLER: ["name^3", "description"],
-    Kind.COMMENT: ["text^2", "product_title"],
+    Kind.PRODUCT: [
+        "title^3",
+        "title.ru^3",
+        "seller_name^2",
+        "seller_name.ru^2",
+        "category_path^2",
+        "category_path.ru^2",
+        "description",
+        "description.ru",
+    ],
+    Kind.SELLER: ["name^3", "name.ru^3", "description", "description.ru"],
+    Kind.COMMENT: ["text^2", "text.ru^2", "product_title", "product_title.ru"],
 }
 NEWEST = {Kind.PRODUCT: "created_at", Kind.SELLER: "_doc", Kind.COMMENT: "created_at"}
 
@@ -73,7 +84,7 @@ PRODUCT_AGGREGATIONS = {
                     **({"from": float(low)} if low is not None else {}),
                     **({"to": float(high)} if high else {}),
                 }
-                for key, low, high, _ in PRICE_RANGES
+                for key, low, high in PRICE_RANGES
             ],
         }
     },
@@ -118,9 +129,24 @@ def _search(params: SearchParams, index: str, body: dict) -> SearchPage:
 
 def _highlight_fields(kind: str) -> dict:
     return {
-        Kind.PRODUCT: {"title": {"number_of_fragments": 0}, "description": {"fragment_size": 140}},
-        Kind.SELLER: {"name": {"number_of_fragments": 0}, "description": {"fragment_size": 140}},
-        Kind.COMMENT: {"text": {"fragment_size": 160}, "product_title": {"number_of_fragments": 0}},
+        Kind.PRODUCT: {
+            "title": {"number_of_fragments": 0},
+            "title.ru": {"number_of_fragments": 0},
+            "description": {"fragment_size": 140},
+            "description.ru": {"fragment_size": 140},
+        },
+        Kind.SELLER: {
+            "name": {"number_of_fragments": 0},
+            "name.ru": {"number_of_fragments": 0},
+            "description": {"fragment_size": 140},
+            "description.ru": {"fragment_size": 140},
+        },
+        Kind.COMMENT: {
+            "text": {"fragment_size": 160},
+            "text.ru": {"fragment_size": 160},
+            "product_title": {"number_of_fragments": 0},
+            "product_title.ru": {"number_of_fragments": 0},
+        },
     }[kind]
 
 
@@ -139,7 +165,8 @@ def _hit(kind: str, hit: dict) -> dict:
             "id": pk,
             "type": "product",
             "title": source["title"],
-            "highlight": _first(highlight, "title", "description") or escape(source["title"]),
+            "highlight": _first(highlight, "title", "title.ru", "description", "description.ru")
+            or escape(source["title"]),
             "score": score,
             "price": f"{source['price']:.2f}",
             "in_stock": source["in_stock"],
@@ -154,7 +181,8 @@ def _hit(kind: str, hit: dict) -> dict:
             "id": pk,
             "type": "seller",
             "title": source["name"],
-            "highlight": _first(highlight, "name", "description") or escape(source["name"]),
+            "highlight": _first(highlight, "name", "name.ru", "description", "description.ru")
+            or escape(source["name"]),
             "score": score,
             "slug": source["slug"],
             "url": f"/sellers/{source['slug']}/",
@@ -163,7 +191,8 @@ def _hit(kind: str, hit: dict) -> dict:
         "id": pk,
         "type": "comment",
         "title": source["product_title"],
-        "highlight": _first(highlight, "text", "product_title") or escape(source["text"][:160]),
+        "highlight": _first(highlight, "text", "text.ru", "product_title", "product_title.ru")
+        or escape(source["text"][:160]),
         "score": score,
         "product": source["product_id"],
         "rating": source["rating"],
@@ -175,20 +204,22 @@ def _hit(kind: str, hit: dict) -> dict:
 def _facets(kind: str, aggregations: dict) -> dict[str, list[dict]]:
     if kind == Kind.COMMENT:
         buckets = aggregations.get("rating", {}).get("buckets", [])
-        return {"rating": [{"value": b["key"], "label": f"{b['key']} stars", "count": b["doc_count"]} for b in buckets]}
+        return {"rating": [{"value": b["key"], "label": stars(b["key"]), "count": b["doc_count"]} for b in buckets]}
     if kind != Kind.PRODUCT:
         return {}
     price = aggregations["price"]["buckets"]
+    categories = [_labelled(bucket) for bucket in aggregations["category"]["buckets"]]
+    labels = category_labels([facet["value"] for facet in categories])
     return {
-        "category": [_labelled(bucket) for bucket in aggregations["category"]["buckets"]],
+        "category": [{**facet, "label": labels.get(facet["value"], facet["label"])} for facet in categories],
         "seller": [_labelled(bucket) for bucket in aggregations["seller"]["buckets"]],
         "in_stock": [
-            {"value": bool(b["key"]), "label": "In stock" if b["key"] else "Sold out", "count": b["doc_count"]}
+            {"value": bool(b["key"]), "label": _("In stock") if b["key"] else _("Sold out"), "count": b["doc_count"]}
             for b in aggregations["in_stock"]["buckets"]
         ],
         "price": [
-            {"value": key, "label": label, "count": price[key]["doc_count"]}
-            for key, _, _, label in PRICE_RANGES
+            {"value": key, "label": price_label(low, high), "count": price[key]["doc_count"]}
+            for key, low, high in PRICE_RANGES
             if price[key]["doc_count"]
         ],
     }
@@ -196,7 +227,7 @@ def _facets(kind: str, aggregations: dict) -> dict[str, list[dict]]:
 
 def _labelled(bucket: dict) -> dict:
     """A facet from an "id|label" keyword bucket."""
-    value, _, label = bucket["key"].partition("|")
+    value, _bar, label = bucket["key"].partition("|")
     return {"value": int(value), "label": label, "count": bucket["doc_count"]}
 
 

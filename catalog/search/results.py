@@ -5,15 +5,32 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None, str]] = [
-    ("0-25", None, Decimal("25"), "Under 25"),
-    ("25-100", Decimal("25"), Decimal("100"), "25 to 100"),
-    ("100-500", Decimal("100"), Decimal("500"), "100 to 500"),
-    ("500-", Decimal("500"), None, "500 and more"),
+from shop.i18n.formatting import money
+
+PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None]] = [
+    ("0-25", None, Decimal("25")),
+    ("25-100", Decimal("25"), Decimal("100")),
+    ("100-500", Decimal("100"), Decimal("500")),
+    ("500-", Decimal("500"), None),
 ]
 
 PRICE_RANGE_KEYS = [key for key, *_ in PRICE_RANGES]
+
+
+def price_label(low: Decimal | None, high: Decimal | None) -> str:
+    """A price facet as shoppers read it, in the page's language and currency ("до 25,00 ₽")."""
+    if low is None:
+        return _("Under %(high)s") % {"high": money(high)}
+    if high is None:
+        return _("%(low)s and more") % {"low": money(low)}
+    return _("%(low)s to %(high)s") % {"low": money(low), "high": money(high)}
+
+
+def stars(rating: int) -> str:
+    return ngettext("%(count)d star", "%(count)d stars", rating) % {"count": rating}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ product. These tests run on the real Redis cache the site uses, not the per-test
 """
 
 import os
+import re
 import uuid
 from decimal import Decimal
 
@@ -66,7 +67,7 @@ def test_a_new_price_and_a_new_rating_show_at_once(redis_cache, client, buyer):
     post_review(author=buyer, product=Product.objects.get(pk=lamp.pk), rating=4, text="Bright.")
 
     after = _card_of(client.get("/products/").content.decode(), lamp)
-    assert "18.50" in after and "★ 4.00 (1)" in after
+    assert "$18.50" in after and "★ 4.0 (1)" in after
 
 
 def test_cards_are_rendered_once_then_read(redis_cache, client, django_assert_max_num_queries, monkeypatch):
@@ -86,7 +87,9 @@ def test_cards_are_rendered_once_then_read(redis_cache, client, django_assert_ma
     monkeypatch.setattr(fragments, "get_template", counting)
     again = client.get("/products/").content.decode()
 
-    assert again == first
+    # the header's language switcher is a form whose CSRF token is masked afresh for every answer
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert csrf.sub("", again) == csrf.sub("", first)
     assert rendered == []
 
 

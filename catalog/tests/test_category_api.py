@@ -16,8 +16,8 @@ def test_staff_create_a_category_tree_that_products_can_use(api_as, staff, selle
 
     assert home.status_code == 201 and kitchen.status_code == 201, (home.json(), kitchen.json())
     assert kitchen.json() == {
-        "id": kitchen.json()["id"], "name": "Kitchen", "slug": "home-kitchen", "parent": home.json()["id"],
-        "description": "",
+        "id": kitchen.json()["id"], "name": "Kitchen", "label": "Kitchen", "slug": "home-kitchen",
+        "parent": home.json()["id"], "description": "", "translations": [],
     }  # fmt: skip
     product = api_as(seller).post(
         "/api/v1/products", {"title": "Kettle", "price": "19.99", "stock": 3, "category": kitchen.json()["id"]}

@@ -222,7 +222,7 @@ def test_a_forbidden_transition_answers_409_with_the_allowed_ones(api_as, buyer,
     response = api_as(staff).post(f"/api/v1/purchases/{order.pk}/status", {"status": "delivered"})
 
     assert response.status_code == 409
-    assert "allowed next: paid, cancelled" in response.json()["detail"]
+    assert "allowed next: Paid, Cancelled" in response.json()["detail"]  # the statuses' names, in the answer's language
 
 
 def test_a_buyer_cannot_mark_their_order_paid(api_as, buyer, product):

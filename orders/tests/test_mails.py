@@ -24,12 +24,12 @@ def test_a_purchase_mails_the_buyer_and_each_seller_their_own_lines(api_as, buye
     assert len(mail.outbox) == 3
     to_buyer = by_address[buyer.email]
     assert to_buyer.subject == f"Your Bazaar order #{order_id}"
-    assert "2 × Kettle at 19.99 USD = 39.98 USD" in to_buyer.body and "1 × Atlas" in to_buyer.body
-    assert "Total: 69.98 USD" in to_buyer.body
+    assert "2 × Kettle at $19.99 = $39.98" in to_buyer.body and "1 × Atlas" in to_buyer.body
+    assert "Total: $69.98" in to_buyer.body
     to_seller = by_address[seller.email]
     assert to_seller.subject == f"New order #{order_id} on Bazaar: 1 line to ship"
     assert "2 × Kettle" in to_seller.body and "Atlas" not in to_seller.body
-    assert "Your part: 39.98 USD" in to_seller.body
+    assert "Your part: $39.98" in to_seller.body
     to_other = by_address[other_seller.email]
     assert "1 × Atlas" in to_other.body and "Kettle" not in to_other.body
 

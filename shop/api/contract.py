@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, MiddlewareNotUsed
+from django.utils import translation
 from jsonschema.exceptions import best_match
 from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 
@@ -128,7 +129,10 @@ def contract() -> Contract:
 def live_schema() -> dict:
     from drf_spectacular.generators import SchemaGenerator
 
-    return json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
+    # The contract is written in English whatever the process's language (translated help texts
+    # are served with /api/schema/?lang=ru).
+    with translation.override("en"):
+        return json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True)))
 
 
 @functools.cache

@@ -15,10 +15,13 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
 SALT = "shop.api.cursor"
-INVALID = "This cursor is not valid here: use a `next_cursor` this list gave, with the same filters and ordering."
+INVALID = gettext_lazy(
+    "This cursor is not valid here: use a `next_cursor` this list gave, with the same filters and ordering."
+)
 
 
 def ordering_of(queryset: QuerySet) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ Every list answers `count`, `next`, `previous`, `next_cursor` and `results`:
   start with page 1 and continue by cursor.
 """
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -32,7 +33,11 @@ class StandardPagination(PageNumberPagination):
             return self.page_size
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationError(
-                {self.page_size_query_param: [f"page_size must be a whole number from 1 to {self.max_page_size}."]}
+                {
+                    self.page_size_query_param: [
+                        _("page_size must be a whole number from 1 to %(most)d.") % {"most": self.max_page_size}
+                    ]
+                }
             )
         return int(raw)
 
@@ -49,7 +54,7 @@ class StandardPagination(PageNumberPagination):
                 self.next_cursor = keyset.encode(rows[-1], self.ordering)
             return rows
         if self.page_query_param in request.query_params:
-            raise ValidationError({self.cursor_query_param: ["Send either page or cursor, not both."]})
+            raise ValidationError({self.cursor_query_param: [_("Send either page or cursor, not both.")]})
         self.page = None
         self.count = self.django_paginator_class(queryset, self.size).count
         rows = list(keyset.rows_after(queryset, token)[: self.size + 1])

@@ -1,12 +1,15 @@
 """schemathesis against our own OpenAPI schema, as a buyer, a seller and staff, on every operation.
 
 Every generated request (valid and invalid) must get an answer that is not a
-server error and whose body matches what the schema documents for its status.
+server error and whose body matches what the schema documents for its status. The requests
+ask for Russian, and every refusal must answer in it: no English word of ours in its `detail`
+or its field messages.
 A bounded run is part of `make test` (FUZZ_EXAMPLES per operation and role);
 `make bench` runs a longer one.
 """
 
 import os
+import re
 
 import pytest
 import schemathesis
@@ -22,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.tests.factories import BuyerFactory, SellerFactory, StaffFactory
 from catalog.tests.factories import ProductFactory
+from shop.tests.english import english_in, english_words, prose
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
@@ -49,6 +53,21 @@ def token(request, db, in_test_transaction):
     return str(RefreshToken.for_user(user).access_token)
 
 
+def refusals_speak_russian(ctx, response, case):
+    """A 4xx to a request asking for Russian says what went wrong in Russian."""
+    if not 400 <= response.status_code < 500:
+        return None
+    assert response.headers.get("content-language") == ["ru"], response.headers
+    body = response.json()
+    fields = body.get("errors", {})
+    named = re.compile(rf"^(?:{'|'.join(map(re.escape, fields)) or '$^'}): ")
+    for message in [body["detail"], *(message for messages in fields.values() for message in messages)]:
+        text = prose(named.sub("", message))
+        left = english_in(text, english_words())
+        assert re.search("[а-яё]", text, re.IGNORECASE) and not left, f"not Russian: {message!r} ({sorted(left)})"
+    return None
+
+
 @pytest.mark.fuzz
 @schema.parametrize()
 @settings(
@@ -59,6 +78,12 @@ def token(request, db, in_test_transaction):
 )
 def test_no_server_error_and_no_response_that_breaks_the_schema(case, token):
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {token}"},
-        checks=[not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance],
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "ru"},
+        checks=[
+            not_a_server_error,
+            response_schema_conformance,
+            status_code_conformance,
+            content_type_conformance,
+            refusals_speak_russian,
+        ],
     )

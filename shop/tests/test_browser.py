@@ -60,7 +60,7 @@ def test_signup_add_to_cart_checkout_and_order_history(page, live_server):
     assert "Added 2 × Cast iron teapot" in page.content()
 
     page.get_by_test_id("cart-link").click()
-    assert page.get_by_test_id("cart-total").inner_text() == "20.00"
+    assert page.get_by_test_id("cart-total").inner_text() == "$20.00"  # written by Babel for an English page
     page.get_by_role("link", name="Check out").click()
     page.get_by_label("Full name").fill("Walker Test")
     page.get_by_label("Address").fill("1 Browser Road")
@@ -68,7 +68,7 @@ def test_signup_add_to_cart_checkout_and_order_history(page, live_server):
 
     assert page.get_by_test_id("order-status").inner_text() == "Placed"
     page.get_by_role("link", name="My orders").first.click()
-    assert page.get_by_role("cell", name="20.00 USD").is_visible()
+    assert page.get_by_role("cell", name="$20.00").is_visible()
     product.refresh_from_db()
     assert product.stock == 1
 
@@ -101,3 +101,51 @@ def test_pages_run_under_the_content_security_policy(page, live_server, staff):
 
     assert "Translation: At 5 minutes past the hour" in page.locator(".field-crontab .help").inner_text()
     assert violations == []
+
+
+def test_in_russian_signup_add_to_cart_checkout_and_order_history(page, live_server, settings):
+    """The same journey by a browser that asks for Russian: the shop answers in Russian from the
+    first page, prices in roubles, and the mail, the pages and the order history stay Russian."""
+    settings.SHOP_CURRENCY = "RUB"
+    product = ProductFactory(title="Чугунный заварочный чайник", stock=3, price="1234.50", currency="RUB")
+    page.context.set_extra_http_headers({"Accept-Language": "ru-RU,ru;q=0.9"})
+
+    page.goto(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/ru/")  # the browser's language leads to the Russian pages
+    page.get_by_role("link", name="Регистрация").click()
+    page.get_by_label("Эл. почта").fill("putnik@example.com")
+    page.get_by_label("Пароль").fill("a-long-secret-42")
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    page.wait_for_url(f"{live_server.url}/ru/accounts/signup/sent/")
+    assert page.get_by_role("heading", name="Проверьте почту").is_visible()
+    message = mail.outbox[-1]
+    assert message.subject == "Подтвердите учётную запись в Bazaar" and "/ru/accounts/signup/confirm/" in message.body
+    page.goto(live_server.url + "/ru" + CONFIRMATION_LINK.search(message.body).group(0))
+    page.get_by_label("Пароль").fill("a-long-secret-42")
+    page.get_by_role("button", name="Подтвердить и войти").click()
+    page.wait_for_url(f"{live_server.url}/ru/")
+
+    page.get_by_role("searchbox", name="Поиск товаров").fill("чайник")
+    page.get_by_role("button", name="Найти").first.click()
+    assert page.get_by_text("1 результат по запросу «чайник»").is_visible()
+    page.get_by_role("link", name="Чугунный заварочный чайник").click()
+    page.get_by_label("Количество").fill("2")
+    page.get_by_role("button", name="В корзину").click()
+    assert "В корзину добавлено: 2 × Чугунный заварочный чайник." in page.content()
+
+    page.get_by_test_id("cart-link").click()
+    assert page.get_by_test_id("cart-total").inner_text() == "2\u00a0469,00\u00a0₽"
+    page.get_by_role("link", name="Оформить заказ").click()
+    page.get_by_label("Имя и фамилия").fill("Путник Тестовый")
+    page.get_by_label("Адрес").fill("Москва, ул. Браузерная, д. 1")
+    page.get_by_role("button", name="Оформить заказ (2\u00a0469,00\u00a0₽)").click()
+
+    assert page.get_by_test_id("order-status").inner_text() == "Оформлен"
+    to_the_buyer = [message.subject for message in mail.outbox if message.to == ["putnik@example.com"]]
+    assert to_the_buyer[-1].startswith("Ваш заказ №")  # in the buyer's language (the seller's in the seller's)
+    page.get_by_role("link", name="Мои заказы").first.click()
+    page.wait_for_url(f"{live_server.url}/ru/orders/")
+    assert page.get_by_role("cell", name="2\u00a0469,00\u00a0₽").is_visible()
+    assert page.locator("html").get_attribute("lang") == "ru"
+    product.refresh_from_db()
+    assert product.stock == 1

@@ -32,3 +32,26 @@ def test_login_and_pages_work_while_the_cache_is_down(unreachable_redis, api, cl
 
     assert login.status_code == 200 and login.json()["access"]
     assert client.get("/").status_code == 200
+
+
+def test_the_real_redis_cache_reuses_one_client_and_counts_what_it_reads(settings):
+    """On the configured Redis: values go in and come back, every operation goes through one
+    redis.Redis (Django would build one per operation), and a read of a missing key is a miss."""
+    import os
+    import uuid
+
+    from shop.cache import CountingRedisCache
+
+    redis_cache = CountingRedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": f"test-cache-{uuid.uuid4().hex}"})
+
+    redis_cache.set("answer", {"value": 42}, 30)
+    assert redis_cache.get("answer") == {"value": 42}
+    assert redis_cache.get("missing", "fallback") == "fallback"
+    assert redis_cache.add("answer-count", 1, 30)
+    assert redis_cache.incr("answer-count") == 2
+
+    first = redis_cache._cache.get_client(write=True)
+    assert redis_cache._cache.get_client() is first
+    assert redis_cache._cache.get_client(write=True) is first
+    redis_cache.delete_many(["answer", "answer-count"])
+    assert redis_cache.get("answer") is None

@@ -28,9 +28,13 @@ from shop.testing import count_calls
 
 pytestmark = pytest.mark.django_db
 
-# How many times its twin's Python calls a page may make. Measured here: catalogue 1.16, product page
-# (with its review and image) 1.64, home 1.39, search 1.36; before the caches 2.3 to 3.1.
-CALLS_BOUND = 2.0
+# How many times its twin's Python calls a page may make. Measured here before the pages spoke two
+# languages: catalogue 1.16, product page (with its review and image) 1.64, home 1.39, search 1.36;
+# before the caches 2.3 to 3.1. Every page now also renders its header's and footer's words through
+# gettext and the language switcher's form (with its CSRF token): 2,000 to 3,000 calls a page that no
+# JSON answer makes. Measured with them: product page 2.08, search 2.33. The bound leaves that room,
+# and pages that lost their caches (2.3 to 3.1 before the translations, more with them) still fail.
+CALLS_BOUND = 2.4
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The demo data command: idempotent, and it prints the logins."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from accounts.models import User
 from catalog.models import Product
 from orders.models import Order
 from reviews.models import Review
+from shop import demo_data
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +127,51 @@ def test_pictures_differ_by_department_colour_and_title():
 
     assert len({kettle, phone, blue}) == 3
     assert kettle[:3] == b"\xff\xd8\xff"  # a JPEG
+
+
+def test_a_russian_demo_shop_speaks_russian(settings):
+    """`seed_demo --language ru` (what `make run LANG=ru` runs): Russian products, shops, categories,
+    reviews and buyers, every category also named in English, Russian accounts, slugs in Latin."""
+    import re
+
+    from accounts.models import SellerProfile
+    from catalog.models import Category, CategoryTranslation
+
+    settings.SHOP_CURRENCY = "RUB"
+    out = StringIO()
+
+    call_command("seed_demo", *SMALL, "--language", "ru", stdout=out)
+
+    cyrillic = re.compile("[а-яё]", re.IGNORECASE)
+    assert all(cyrillic.search(title) for title in Product.objects.values_list("title", flat=True))
+    assert all(cyrillic.search(name) for name in SellerProfile.objects.values_list("shop_name", flat=True))
+    assert all(cyrillic.search(name) for name in Category.objects.values_list("name", flat=True))
+    assert all(cyrillic.search(text) for text in Review.objects.values_list("text", flat=True))
+    assert CategoryTranslation.objects.filter(language="en").count() == Category.objects.count()
+    assert set(User.objects.filter(is_superuser=False).values_list("language", flat=True)) == {"ru"}
+    assert all(re.fullmatch(r"[a-z0-9-]+", slug) for slug in Product.objects.values_list("slug", flat=True))
+    # priced in roubles at a rouble's size (a kettle costs thousands), not dollar figures with a ₽
+    assert set(Product.objects.values_list("currency", flat=True)) == {"RUB"}
+    assert min(Product.objects.values_list("price", flat=True)) >= Decimal("1.99") * demo_data.PRICE_SCALE["RUB"]
+    assert "Демонстрационные данные готовы" in out.getvalue()
+
+
+def test_the_russian_demo_shop_tops_up_without_duplicating():
+    call_command("seed_demo", *SMALL, "--language", "ru", stdout=StringIO())
+    first = _counts()
+
+    call_command("seed_demo", *SMALL, "--language", "ru", stdout=StringIO())
+
+    assert _counts() == first
+
+
+def test_seeding_in_russian_leaves_the_callers_language_as_it_was():
+    from django.utils import translation
+
+    with translation.override("en"):
+        call_command("seed_demo", *SMALL, "--language", "ru", stdout=StringIO())
+
+        assert translation.get_language() == "en"
 
 
 def test_risk_seed_demo_in_production_creates_a_superuser_with_the_published_password(settings, capsys):

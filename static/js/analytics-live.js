@@ -12,15 +12,19 @@
   var status = document.getElementById("live-status");
   var usual = status ? status.textContent : "";
   var chart = null;
+  // The page's words (#live-words, in its language), as analytics.admin_views.live_words gives them.
+  var wordSource = document.getElementById("live-words");
+  var words = wordSource ? JSON.parse(wordSource.textContent) : {};
+  function word(name) { return words[name] || name; }
 
   // Worded as analytics.live.describe_age words it on the server.
   function describeAge(age) {
-    if (age === null || age === undefined) { return "no events yet"; }
-    var units = [["days", 86400], ["h", 3600], ["min", 60]];
+    if (age === null || age === undefined) { return word("never"); }
+    var units = [["d", 86400], ["h", 3600], ["min", 60]];
     for (var i = 0; i < units.length; i++) {
-      if (age >= units[i][1]) { return Math.floor(age / units[i][1]) + " " + units[i][0] + " ago"; }
+      if (age >= units[i][1]) { return word(units[i][0]).replace("%(count)s", Math.floor(age / units[i][1])); }
     }
-    return age + " s ago";
+    return word("s").replace("%(count)s", age);
   }
 
   function setText(id, text) {
@@ -34,9 +38,9 @@
     setText("live-newest", data.newest_event_at || "");
     if (typeof Chart === "undefined") { return; }
     var datasets = [
-      { label: "Events", data: data.events, tension: 0.2 },
-      { label: "Cart additions", data: data.cart_additions, tension: 0.2 },
-      { label: "Orders", data: data.orders, tension: 0.2 }
+      { label: word("events"), data: data.events, tension: 0.2 },
+      { label: word("cart_additions"), data: data.cart_additions, tension: 0.2 },
+      { label: word("orders"), data: data.orders, tension: 0.2 }
     ];
     if (chart) {
       chart.data.labels = data.minutes;
@@ -64,7 +68,7 @@
       })
       .catch(function () {
         if (status) {
-          status.textContent = "Could not refresh (the warehouse or the site is not answering); trying again.";
+          status.textContent = word("stale");
           status.classList.add("analytics-live-stale");
         }
       });

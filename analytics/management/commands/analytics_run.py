@@ -4,13 +4,15 @@ product_affinity."""
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analytics import pipeline
 from analytics.models import PipelineRun
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Sync the shop's new and changed rows into the warehouse, rebuild the affected days' "
         "aggregates, reconcile them with the database, then mine the bought-together rules again if "
         "orders changed. Exits non-zero when a step or the quality check fails. --job runs a single step."
@@ -20,13 +22,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--job",
             choices=[*pipeline.SYNC_CHAIN, "historical_migration", *pipeline.ON_DEMAND],
-            help="Run only this step.",
+            help=gettext_lazy("Run only this step."),
         )
         parser.add_argument(
             "--rebuild",
             action="store_true",
-            help="Recompute the aggregates of every day, not only the changed ones, and train the recommendation "
-            "models even if their input has not changed.",
+            help=gettext_lazy(
+                "Recompute the aggregates of every day, not only the changed ones, and train the recommendation "
+                "models even if their input has not changed."
+            ),
         )
 
     def handle(self, *args, **options):
@@ -49,8 +53,10 @@ def timed_printer(command: BaseCommand):
 
 def report_run(command: BaseCommand, run: PipelineRun) -> None:
     if run.status == PipelineRun.Status.SUCCEEDED:
-        command.stdout.write(command.style.SUCCESS(f"run #{run.pk} succeeded"))
+        command.stdout.write(command.style.SUCCESS(_("run #%(id)s succeeded") % {"id": run.pk}))
         return
     if run.status == PipelineRun.Status.SKIPPED:
-        raise CommandError(f"run #{run.pk} skipped: {run.error}. Try again when it has finished.")
-    raise CommandError(f"run #{run.pk} failed: {run.error}")
+        raise CommandError(
+            _("run #%(id)s skipped: %(reason)s. Try again when it has finished.") % {"id": run.pk, "reason": run.error}
+        )
+    raise CommandError(_("run #%(id)s failed: %(reason)s") % {"id": run.pk, "reason": run.error})

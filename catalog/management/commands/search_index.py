@@ -3,6 +3,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from opensearchpy import OpenSearchException
 from tqdm import tqdm
 
@@ -12,27 +14,39 @@ from shop import search_engine
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index (--rebuild), send queued changes (--sync) or show its state (default)."
+    help = gettext_lazy(
+        "Rebuild the search index (--rebuild), send queued changes (--sync) or show its state (default)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--rebuild", action="store_true", help="index everything into new indices, swap aliases")
-        parser.add_argument("--sync", action="store_true", help="send the queued changes now")
-        parser.add_argument("--type", choices=indexer.KINDS, action="append", help="only this kind (repeatable)")
+        parser.add_argument(
+            "--rebuild", action="store_true", help=gettext_lazy("index everything into new indices, swap aliases")
+        )
+        parser.add_argument("--sync", action="store_true", help=gettext_lazy("send the queued changes now"))
+        parser.add_argument(
+            "--type", choices=indexer.KINDS, action="append", help=gettext_lazy("only this kind (repeatable)")
+        )
 
     def handle(self, *args, rebuild: bool, sync: bool, type: list[str] | None, **options):
         if not search_engine.is_configured():
-            raise CommandError("SEARCH_URL is empty: search answers from the database and there is no index to manage.")
+            raise CommandError(
+                _("SEARCH_URL is empty: search answers from the database and there is no index to manage.")
+            )
         try:
             if rebuild:
                 for kind in type or indexer.KINDS:
                     self._rebuild(kind, options["verbosity"])
             if sync:
-                self.stdout.write(f"Sent {indexer.process_queue()} queued change(s).")
+                sent = indexer.process_queue()
+                self.stdout.write(
+                    ngettext("Sent %(count)d queued change.", "Sent %(count)d queued changes.", sent) % {"count": sent}
+                )
             if not (rebuild or sync):
                 self._status()
         except OpenSearchException as error:
             raise CommandError(
-                f"The search engine at {search_engine.admin_client().transport.hosts} failed: {error}"
+                _("The search engine at %(hosts)s failed: %(error)s")
+                % {"hosts": search_engine.admin_client().transport.hosts, "error": error}
             ) from error
 
     def _rebuild(self, kind: str, verbosity: int) -> None:
@@ -41,7 +55,10 @@ class Command(BaseCommand):
             indexed = indexer.rebuild(kind, on_progress=bar.update)
         seconds = time.monotonic() - started
         rate = indexed / seconds if seconds else 0
-        self.stdout.write(f"{kind}: indexed {indexed} documents in {seconds:.1f}s ({rate:.0f}/s); alias swapped.")
+        self.stdout.write(
+            _("%(kind)s: indexed %(count)d documents in %(seconds).1f s (%(rate).0f/s); alias swapped.")
+            % {"kind": kind, "count": indexed, "seconds": seconds, "rate": rate}
+        )
 
     def _status(self) -> None:
         engine = search_engine.admin_client()
@@ -50,7 +67,10 @@ class Command(BaseCommand):
             if engine.indices.exists_alias(name=alias):
                 index = next(iter(engine.indices.get_alias(name=alias)))
                 documents_count = engine.count(index=alias)["count"]
-                self.stdout.write(f"{alias} → {index}: {documents_count} documents")
+                self.stdout.write(
+                    _("%(alias)s → %(index)s: %(count)d documents")
+                    % {"alias": alias, "index": index, "count": documents_count}
+                )
             else:
-                self.stdout.write(f"{alias}: missing (run --rebuild)")
-        self.stdout.write(f"queued changes: {SearchQueueEntry.objects.count()}")
+                self.stdout.write(_("%(alias)s: missing (run --rebuild)") % {"alias": alias})
+        self.stdout.write(_("queued changes: %(count)d") % {"count": SearchQueueEntry.objects.count()})

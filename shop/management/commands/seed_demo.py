@@ -10,18 +10,21 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from accounts.models import Role, User
 from accounts.services import create_seller_profile
 from cart.services import add_to_cart, user_cart
-from catalog.models import Category, Product
+from catalog.models import Category, CategoryTranslation, Product
 from catalog.search import documents, indexer
 from catalog.services import add_product_image, record_view
 from orders.models import Order
@@ -30,9 +33,10 @@ from orders.status import OrderStatus
 from recommendations.planted import demo_orders
 from reviews.models import Review
 from reviews.services import post_review
-from shop import demo_pictures, search_engine
+from shop import demo_data, demo_pictures, search_engine
 from shop.demo_accounts import demo_password
 from shop.errors import DomainError
+from shop.i18n.slugs import slug_for
 from shop.models import OutboxEvent
 
 ADMIN_EMAIL = "admin@example.com"
@@ -79,24 +83,46 @@ REVIEW_TEXTS = [
 
 
 class Command(BaseCommand):
-    help = "Load demo data (idempotent) and print the demo logins."
+    help = gettext_lazy("Load demo data (idempotent) and print the demo logins.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--products", type=int, default=200, help="products in the catalogue (default 200)")
-        parser.add_argument("--buyers", type=int, default=24, help="demo buyers (default 24)")
-        parser.add_argument("--orders", type=int, default=360, help="demo orders (default 360)")
-        parser.add_argument("--reviews", type=int, default=120, help="demo reviews (default 120)")
-        parser.add_argument("--seed", type=int, default=42, help="random seed, for repeatable data")
+        parser.add_argument(
+            "--products", type=int, default=200, help=gettext_lazy("products in the catalogue (default 200)")
+        )
+        parser.add_argument("--buyers", type=int, default=24, help=gettext_lazy("demo buyers (default 24)"))
+        parser.add_argument("--orders", type=int, default=360, help=gettext_lazy("demo orders (default 360)"))
+        parser.add_argument("--reviews", type=int, default=120, help=gettext_lazy("demo reviews (default 120)"))
+        parser.add_argument("--seed", type=int, default=42, help=gettext_lazy("random seed, for repeatable data"))
         parser.add_argument(
             "--demo-accounts",
             action="store_true",
-            help="with DEBUG off, create the demo accounts anyway, with DEMO_PASSWORD or a random password",
+            help=gettext_lazy(
+                "with DEBUG off, create the demo accounts anyway, with DEMO_PASSWORD or a random password"
+            ),
         )
         parser.add_argument(
-            "--no-pictures", action="store_true", help="leave products without pictures (large benchmark catalogues)"
+            "--no-pictures",
+            action="store_true",
+            help=gettext_lazy("leave products without pictures (large benchmark catalogues)"),
+        )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help=gettext_lazy(
+                "the language of the demo shop's products, shops, categories and reviews (default: LANGUAGE_CODE)"
+            ),
         )
 
     def handle(self, *args, **options):
+        """The shop is written, and its logins printed, in its language; whoever called the command
+        (a test, a script calling call_command) gets their own language back afterwards."""
+        self.language = options["language"]
+        self.russian = self.language == "ru"
+        with translation.override(self.language):
+            self._seed(options)
+
+    def _seed(self, options) -> None:
         rng = random.Random(options["seed"])
         show_progress = options["verbosity"] > 0
         self.password = demo_password(asked=options["demo_accounts"])
@@ -124,10 +150,12 @@ class Command(BaseCommand):
 
     def _ensure_sellers(self) -> list[User]:
         sellers = []
-        for email, shop_name, description in SELLERS:
+        for email, shop_name, description in demo_data.RUSSIAN_SELLERS if self.russian else SELLERS:
             user = User.objects.filter(email=email).first()
             if user is None:
-                user = User.objects.create_user(email=email, password=self.password, role=Role.SELLER)
+                user = User.objects.create_user(
+                    email=email, password=self.password, role=Role.SELLER, language=self.language
+                )
             if not hasattr(user, "seller_profile"):
                 create_seller_profile(user, shop_name=shop_name, description=description)
             sellers.append(user)
@@ -143,7 +171,13 @@ class Command(BaseCommand):
             password = make_password(self.password)
             User.objects.bulk_create(
                 [
-                    User(email=email, password=password, role=Role.BUYER, first_name=f"Buyer {email[5:].split('@')[0]}")
+                    User(
+                        email=email,
+                        password=password,
+                        role=Role.BUYER,
+                        first_name=f"{'Покупатель' if self.russian else 'Buyer'} {email[5:].split('@')[0]}",
+                        language=self.language,
+                    )
                     for email in missing
                 ],
                 batch_size=1000,
@@ -154,32 +188,44 @@ class Command(BaseCommand):
     # --- catalogue ------------------------------------------------------------------
 
     def _ensure_categories(self) -> list[Category]:
-        leaves = []
+        """The tree in the demo's language, each category also named in the other (slugs stay English).
+        `self.leaf_keys` remembers each leaf's English name, which picks its products' nouns."""
+        leaves, self.leaf_keys = [], {}
         for root_name, children in CATEGORY_TREE.items():
-            root, _ = Category.objects.get_or_create(slug=slugify(root_name), defaults={"name": root_name})
+            russian_root, russian_children = demo_data.RUSSIAN_CATEGORIES[root_name]
+            root = self._category(root_name, russian_root, slugify(root_name), None)
             for child in children:
-                leaf, _ = Category.objects.get_or_create(
-                    slug=slugify(f"{root_name}-{child}"), defaults={"name": child, "parent": root}
-                )
+                leaf = self._category(child, russian_children[child], slugify(f"{root_name}-{child}"), root)
+                self.leaf_keys[leaf.pk] = child
                 leaves.append(leaf)
         return leaves
+
+    def _category(self, english: str, russian: str, slug: str, parent: Category | None) -> Category:
+        own, other, other_language = (russian, english, "en") if self.russian else (english, russian, "ru")
+        category, _created = Category.objects.get_or_create(slug=slug, defaults={"name": own, "parent": parent})
+        if other_language != settings.LANGUAGE_CODE or category.name != other:
+            CategoryTranslation.objects.get_or_create(
+                category=category, language=other_language, defaults={"name": other}
+            )
+        return category
 
     def _ensure_products(self, rng, sellers, leaves, target: int, show_progress: bool) -> None:
         existing = Product.objects.filter(seller__in=sellers).count()
         missing = max(0, target - existing)
         batch: list[Product] = []
+        scale = demo_data.PRICE_SCALE.get(settings.SHOP_CURRENCY, 1)
         with tqdm(total=missing, desc="products", unit="", disable=not show_progress or not missing) as bar:
             for n in range(existing, existing + missing):
                 leaf = leaves[n % len(leaves)]
-                title = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS[leaf.name])} ({rng.choice(COLOURS)}) #{n + 1}"
+                title, description = self._product_words(rng, leaf, n)
                 batch.append(
                     Product(
                         seller=sellers[n % len(sellers)],
                         category=leaf,
                         title=title,
-                        slug=slugify(title)[:220],
-                        description=f"{title}. A demo product in {leaf.name}, sold by a demo shop.",
-                        price=Decimal(rng.randrange(199, 99999)) / 100,
+                        slug=slug_for(title)[:220],
+                        description=description,
+                        price=Decimal(rng.randrange(199, 99999)) / 100 * scale,
                         stock=rng.choice([0, 1, 3, 5, 10, 25, 50, 100]),
                         is_featured=rng.random() < 0.05,
                     )
@@ -192,6 +238,20 @@ class Command(BaseCommand):
                 Product.objects.bulk_create(batch)
                 bar.update(len(batch))
 
+    def _product_words(self, rng, leaf: Category, n: int) -> tuple[str, str]:
+        """A demo product's title and description in the demo's language."""
+        key = self.leaf_keys.get(leaf.pk, leaf.name)
+        # adjective, noun, colour: the order the random draws were always made in, so a seed gives the shop it gave
+        if self.russian:
+            adjective = rng.choice(demo_data.RUSSIAN_ADJECTIVES)
+            noun = rng.choice(demo_data.RUSSIAN_NOUNS[key])
+            colour = rng.choice(COLOURS)
+            title = f"{noun} «{adjective}» ({demo_data.RUSSIAN_COLOURS[colour]}) №{n + 1}"
+            return title, f"{title}. Демонстрационный товар в разделе «{leaf.name}» от демонстрационного магазина."
+        adjective, noun, colour = rng.choice(ADJECTIVES), rng.choice(NOUNS[key]), rng.choice(COLOURS)
+        title = f"{adjective} {noun} ({colour}) #{n + 1}"
+        return title, f"{title}. A demo product in {leaf.name}, sold by a demo shop."
+
     def _ensure_pictures(self, sellers, show_progress: bool) -> None:
         """One or two pictures for each demo product that has none, drawn by shop.demo_pictures and
         stored through the same upload service as a seller's (the bucket, or local files)."""
@@ -202,7 +262,14 @@ class Command(BaseCommand):
         )
         for product in tqdm(bare, desc="pictures", disable=not show_progress or not bare):
             department = (product.category.parent or product.category).name
-            colour = next((word for word in COLOURS if f"({word})" in product.title), "grey")
+            colour = next(
+                (
+                    word
+                    for word in COLOURS
+                    if f"({word})" in product.title or f"({demo_data.RUSSIAN_COLOURS[word]})" in product.title
+                ),
+                "grey",
+            )
             for variant in range(1 + product.pk % 2):
                 drawn = demo_pictures.picture(product.title, department, colour, product.pk + variant)
                 upload = SimpleUploadedFile(f"{product.slug[:60]}-{variant + 1}.jpg", drawn, "image/jpeg")
@@ -238,7 +305,10 @@ class Command(BaseCommand):
                         with contextlib.suppress(DomainError):  # sold out by earlier demo orders: buy the rest
                             add_to_cart(cart, Product.objects.get(pk=pk), 1)
                     order, _ = place_order(
-                        buyer, shipping_name=buyer.first_name, shipping_address="1 Demo Street", notify=False
+                        buyer,
+                        shipping_name=buyer.first_name,
+                        shipping_address=demo_data.RUSSIAN_ADDRESS if self.russian else "1 Demo Street",
+                        notify=False,
                     )
                     self._advance(order, rng.choice(statuses), staff)
                     self._backdate(order, first_event or 0, planned.at)
@@ -287,7 +357,7 @@ class Command(BaseCommand):
                         author=author,
                         product=product,
                         rating=rng.choice([5, 5, 4, 4, 3, 2, 1]),
-                        text=rng.choice(REVIEW_TEXTS),
+                        text=rng.choice(demo_data.RUSSIAN_REVIEWS if self.russian else REVIEW_TEXTS),
                     )
                 except DomainError:
                     continue  # already reviewed by this buyer
@@ -306,11 +376,15 @@ class Command(BaseCommand):
     def _print_logins(self, sellers, buyers) -> None:
         self.stdout.write(
             self.style.SUCCESS(
-                f"\nDemo data is ready. Logins (password for the accounts created now: {self.password}):"
+                "\n"
+                + _("Demo data is ready. Logins (password for the accounts created now: %(password)s):")
+                % {"password": self.password}
             )
         )
-        self.stdout.write(f"  staff  {ADMIN_EMAIL}   (back-office: /admin/)")
+        self.stdout.write(_("  staff  %(email)s   (back-office: /admin/)") % {"email": ADMIN_EMAIL})
         for seller in sellers:
-            self.stdout.write(f"  seller {seller.email}   ({seller.seller_profile.shop_name})")
+            self.stdout.write(
+                _("  seller %(email)s   (%(shop)s)") % {"email": seller.email, "shop": seller.seller_profile.shop_name}
+            )
         if buyers:
-            self.stdout.write(f"  buyer  {buyers[0].email} … {buyers[-1].email}")
+            self.stdout.write(_("  buyer  %(first)s … %(last)s") % {"first": buyers[0].email, "last": buyers[-1].email})
