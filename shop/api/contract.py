@@ -11,7 +11,8 @@ the test suite checks each answer it gets from `/api/v1`, strictly:
 `ContractCheck` is a middleware the tests put first (conftest.py): with the test client a
 mismatch raises in the test that caused it; in a server a test starts (shop.testing.gunicorn),
 mismatches are appended to the file API_CONTRACT names and the test fails when the server stops.
-Production never loads it.
+Production never uses it: without API_CONTRACT the middleware steps aside, and the validator (a
+development requirement, absent from the image) is imported only when an answer is checked.
 """
 
 import copy
@@ -25,8 +26,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, MiddlewareNotUsed
 from django.utils import translation
-from jsonschema.exceptions import best_match
-from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker
 
 API_PREFIX = "/api/v1/"
 
@@ -85,6 +84,8 @@ class Contract:
         return problems + [f"{where}: {error}" for error in self.errors(content[media_type]["schema"], document)]
 
     def errors(self, schema: dict, document) -> list[str]:
+        from openapi_schema_validator import OAS30ReadValidator, oas30_format_checker  # development only
+
         validator = OAS30ReadValidator(
             {**_closed(schema), "components": self.components}, format_checker=oas30_format_checker
         )
@@ -93,6 +94,8 @@ class Contract:
 
 def _describe(error) -> str:
     """Where and what, down to the branch of a oneOf that came closest."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         error = best_match(error.context)
     return f"at {'/'.join(str(part) for part in error.absolute_path) or 'the top'}: {error.message}"
