@@ -23,7 +23,8 @@ def visitor(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"session:{session_pseudonym(request)}" if session_pseudonym(request) else f"address:{_address(request)}"
+    pseudonym = session_pseudonym(request)
+    return f"session:{pseudonym}" if pseudonym else f"address:{_address(request)}"
 
 
 def _address(request) -> str:
