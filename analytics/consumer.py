@@ -134,7 +134,7 @@ def drain(consumer, *, idle_seconds: float = 3.0, max_messages: int = 1000, join
     return total
 
 
-def consumer_lag(timeout: float = 2.0) -> int:
+def consumer_lag(timeout: float = 2.0, coordinator_wait: float = 5.0) -> int:
     """Events on the topic that the warehouse consumer group has not committed yet (all partitions)."""
     from confluent_kafka import Consumer, TopicPartition
 
@@ -144,10 +144,31 @@ def consumer_lag(timeout: float = 2.0) -> int:
         metadata = reader.list_topics(topic, timeout=timeout)
         partitions = [TopicPartition(topic, number) for number in metadata.topics[topic].partitions]
         lag = 0
-        for committed in reader.committed(partitions, timeout=timeout):
+        for committed in _committed_offsets(reader, partitions, wait=coordinator_wait):
             low, high = reader.get_watermark_offsets(committed, timeout=timeout)
             position = committed.offset if committed.offset >= 0 else low
             lag += max(0, high - position)
         return lag
     finally:
         reader.close()
+
+
+# What a broker answers while the group's coordinator is being chosen or loading its offsets (a
+# new broker creates `__consumer_offsets` on the first group request): asking again is the answer.
+COORDINATOR_NOT_READY = {"NOT_COORDINATOR", "COORDINATOR_LOAD_IN_PROGRESS", "COORDINATOR_NOT_AVAILABLE"}
+
+
+def _committed_offsets(reader, partitions, *, wait: float):
+    """The group's committed offsets, asking again for up to `wait` seconds while its coordinator
+    is not ready; any other error, or one still there at the end, is raised."""
+    from confluent_kafka import KafkaException
+
+    deadline = time.monotonic() + wait
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            return reader.committed(partitions, timeout=max(0.5, left))
+        except KafkaException as failure:
+            if failure.args[0].name() not in COORDINATOR_NOT_READY or left <= 0:
+                raise
+            time.sleep(min(0.25, max(0.0, left)))

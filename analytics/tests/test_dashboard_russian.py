@@ -25,6 +25,10 @@ URL = "/ru/admin/analytics/"
 @pytest.fixture
 def russian_figures(warehouse, seller, other_seller, staff):
     today = timezone.now().date()
+    # a Russian shop's people have Russian names: a random English one ("Mark") is a word of ours
+    for person, name in ((staff, "Ольга"), (seller, "Иван"), (other_seller, "Пётр")):
+        person.first_name = name
+        person.save(update_fields=["first_name"])
     kitchen = CategoryFactory(name="Kitchen")
     CategoryTranslation.objects.create(category=kitchen, language="ru", name="Кухня")
     for shop, name in ((seller, "Лавка"), (other_seller, "Мастерская")):
