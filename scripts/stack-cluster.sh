@@ -394,9 +394,16 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout check 5s
+    timeout http-request 10s
     retries 3
     option redispatch 1
-    retry-on conn-failure empty-response response-timeout
+    # A request an instance refused or dropped unanswered (it was stopping) is sent to the other.
+    # HAProxy resends only a request it holds whole, so it waits for the body (one buffer at most)
+    # before choosing a server; without that, a POST whose body came in a second packet was not
+    # retried and the client's connection was closed without an answer. A request that timed out
+    # is not resent: the instance may have done it (a cart line added twice).
+    option http-buffer-request
+    retry-on conn-failure empty-response
     option forwardfor
     option http-server-close
 

@@ -173,6 +173,14 @@ def cluster(*arguments: str, env: dict | None = None, timeout: float = 600) -> N
         raise RuntimeError(f"scripts/stack cluster {' '.join(arguments)} failed:\n{done.stderr[-3000:]}")
 
 
+def haproxy_defaults(text: str) -> list[str]:
+    """The settings of an HAProxy config's `defaults` section, comments left out."""
+    lines = text.splitlines()
+    start = lines.index("defaults")
+    end = next(number for number in range(start + 1, len(lines)) if lines[number] and not lines[number][0].isspace())
+    return [line.strip() for line in lines[start + 1 : end] if line.strip() and not line.strip().startswith("#")]
+
+
 def cluster_settings() -> dict[str, str]:
     """The settings `scripts/stack cluster up` wrote to .env.cluster (empty when it has not run)."""
     path = ROOT / ".env.cluster"

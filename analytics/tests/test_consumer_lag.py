@@ -39,6 +39,6 @@ def test_other_errors_are_raised_at_once():
 def test_a_coordinator_that_never_comes_is_given_up_on():
     reader = Reader(*[KafkaError.NOT_COORDINATOR] * 100)
 
-    with pytest.raises(KafkaException, match="NOT_COORDINATOR|Not coordinator"):
+    with pytest.raises(KafkaException, match=r"NOT_COORDINATOR|Not coordinator"):
         _committed_offsets(reader, ["p0"], wait=0.6)
     assert 2 <= reader.asked < 10

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from shop.testing import haproxy_defaults
 from shop.tests import compose
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,3 +90,18 @@ def test_each_scale_out_line_of_the_readme_names_tests_that_exist():
     for name in named:
         matches = list(ROOT.glob(name)) + list(ROOT.glob(f"*/tests/{name}"))
         assert matches, f"README names {name}, which does not exist"
+
+
+def test_both_load_balancers_resend_only_whole_requests_and_share_their_defaults():
+    """`make cluster`'s HAProxy (written by scripts/stack-cluster.sh) and the compose one behave
+    alike; each waits for a request's body before choosing a server, so a POST an instance dropped
+    while stopping is resent whole, and neither resends a request that timed out."""
+    composed = haproxy_defaults((ROOT / "docker" / "haproxy" / "haproxy.cfg").read_text())
+    script = (ROOT / "scripts" / "stack-cluster.sh").read_text()
+    start = script.index('haproxy/haproxy.cfg" <<CFG\n')
+    written = haproxy_defaults(script[start : script.index("\nCFG\n", start)])
+
+    assert composed == written
+    assert "option http-buffer-request" in composed
+    retry_on = next(line for line in composed if line.startswith("retry-on "))
+    assert "empty-response" in retry_on and "response-timeout" not in retry_on
