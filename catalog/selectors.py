@@ -147,11 +147,18 @@ def newest_products(limit: int = 8) -> list[Product]:
 
 def home_products(limit: int = 8) -> tuple[list[Product], list[Product]]:
     """The home page's featured and newest products, their images fetched together (three queries)."""
-    without_images = _visible_products_template().without_images()
-    featured = list(_featured(without_images)[:limit])
-    newest = list(order_products(without_images, "newest")[:limit])
+    featured = list(_home_shelf_template("featured")[:limit])
+    newest = list(_home_shelf_template("newest")[:limit])
     attach_images([*featured, *newest])
     return featured, newest
+
+
+@functools.cache
+def _home_shelf_template(shelf: str) -> QuerySet[Product]:
+    """A home shelf's query, built once and never evaluated (each request slices a clone):
+    filtering and ordering the annotated queryset again cost a millisecond of every home page."""
+    without_images = _visible_products_template().without_images()
+    return _featured(without_images) if shelf == "featured" else order_products(without_images, "newest")
 
 
 def seller_products(seller, *, include_inactive: bool = False) -> QuerySet[Product]:
