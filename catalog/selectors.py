@@ -147,18 +147,22 @@ def newest_products(limit: int = 8) -> list[Product]:
 
 def home_products(limit: int = 8) -> tuple[list[Product], list[Product]]:
     """The home page's featured and newest products, their images fetched together (three queries)."""
-    featured = list(_home_shelf_template("featured")[:limit])
-    newest = list(_home_shelf_template("newest")[:limit])
+    featured = list(_featured_shelf()[:limit])
+    newest = list(_newest_shelf()[:limit])
     attach_images([*featured, *newest])
     return featured, newest
 
 
+# The home shelves' queries, built once and never evaluated (each request slices a clone):
+# filtering and ordering the annotated queryset again cost a millisecond of every home page.
 @functools.cache
-def _home_shelf_template(shelf: str) -> QuerySet[Product]:
-    """A home shelf's query, built once and never evaluated (each request slices a clone):
-    filtering and ordering the annotated queryset again cost a millisecond of every home page."""
-    without_images = _visible_products_template().without_images()
-    return _featured(without_images) if shelf == "featured" else order_products(without_images, "newest")
+def _featured_shelf() -> QuerySet[Product]:
+    return _featured(_visible_products_template().without_images())
+
+
+@functools.cache
+def _newest_shelf() -> QuerySet[Product]:
+    return order_products(_visible_products_template().without_images(), "newest")
 
 
 def seller_products(seller, *, include_inactive: bool = False) -> QuerySet[Product]:

@@ -4,6 +4,7 @@ does to the connections left in its queue, is answered by the other instance, ev
 body reaches the balancer in a second packet on a kept-alive connection. Before the balancer
 waited for bodies, that POST was not resent and the client's connection closed with no answer."""
 
+import http.client
 import http.server
 import shutil
 import socket
@@ -53,26 +54,6 @@ def _dropping_server() -> socket.socket:
     return listener
 
 
-def _read_answer(client: socket.socket) -> bytes:
-    """One answer on a kept-alive connection (b"" if the balancer closed it unanswered)."""
-    received = b""
-    while b"\r\n\r\n" not in received:
-        chunk = client.recv(65536)
-        if not chunk:
-            return received
-        received += chunk
-    head, _, body = received.partition(b"\r\n\r\n")
-    length = next(
-        (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), 0
-    )
-    while len(body) < length:
-        chunk = client.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return head + b"\r\n\r\n" + body
-
-
 @pytest.fixture
 def balancer(tmp_path):
     binary = shutil.which("haproxy")
@@ -112,22 +93,27 @@ def balancer(tmp_path):
 
 
 def test_a_post_dropped_by_a_stopping_instance_is_answered_by_the_other(balancer):
-    client = socket.create_connection(("127.0.0.1", balancer), timeout=10)
+    client = http.client.HTTPConnection("127.0.0.1", balancer, timeout=10)
     try:
-        client.sendall(b"GET /api/v1/cart HTTP/1.1\r\nHost: shop\r\n\r\n")
-        first = _read_answer(client)
-        assert first.startswith(b"HTTP/1.1 200"), first
+        client.request("GET", "/api/v1/cart")
+        first = client.getresponse()
+        first.read()
+        assert first.status == 200, first.status
 
         body = b'{"product": 1, "quantity": 1}'
-        client.sendall(
-            b"POST /api/v1/cart HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\n"
-            + f"Content-Length: {len(body)}\r\n\r\n".encode()
-        )
+        client.putrequest("POST", "/api/v1/cart")  # on the same kept-alive connection
+        client.putheader("Content-Type", "application/json")
+        client.putheader("Content-Length", str(len(body)))
+        client.endheaders()
         time.sleep(0.3)  # the body in a later packet, as a loaded client or network sends it
-        client.sendall(body)
-        second = _read_answer(client)
+        client.send(body)
+        try:
+            second = client.getresponse()
+        except http.client.RemoteDisconnected:
+            pytest.fail("the balancer closed the connection without an answer")
+        answered = second.read()
     finally:
         client.close()
 
-    assert second.startswith(b"HTTP/1.1 200"), f"the balancer answered {second[:80]!r}"
-    assert second.endswith(body)
+    assert second.status == 200, f"the balancer answered {second.status}"
+    assert answered == body
