@@ -31,6 +31,7 @@ ifeq ($(SHOP_LANGUAGE),ru)
 export SHOP_CURRENCY ?= RUB
 endif
 endif
+
 SEED_LANGUAGE = $(if $(LANGUAGE_CODE),--language $(LANGUAGE_CODE),)
 
 .PHONY: run test stack cluster bench lint format clean audit schema messages translations
@@ -47,12 +48,11 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(VENV)/bin
 	$(PY) -m pip install -q -r requirements/dev.txt
 	@touch $@ $(VENV)/.base-installed
 
-run: $(VENV)/.base-installed
+run: $(VENV)/.base-installed translations
 	@if [ -n "$(STACK)" ]; then scripts/stack up; fi
 	@scripts/stack spark || echo "Spark's JDBC drivers could not be fetched: the analytics pages will stay empty."
 	@set -a; if [ -n "$(STACK)" ]; then . ./.env.stack; fi; set +a; \
 	export DEBUG=$${DEBUG:-true}; \
-	$(PY) manage.py compile_translations >/dev/null && \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py seed_demo $(SEED_LANGUAGE) && \
 	$(PY) manage.py analytics_schema >/dev/null && \
@@ -87,7 +87,7 @@ test: $(VENV)/.dev-installed lint translations
 
 # The compiled catalogues (.mo, not kept in git) that the site, its servers and the tests read. Compiling
 # signs nothing, so a development setting spares asking for a SECRET_KEY (a clean clone has none).
-translations:
+translations: $(VENV)/.base-installed
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py compile_translations >/dev/null
 
 stack:

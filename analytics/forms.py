@@ -6,17 +6,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics.selectors import FUNNEL_SORTS
+from analytics.selectors import FUNNEL_SORTS, PERIODS
 from catalog.models import Category
 
 MAX_DAYS = 3 * 366
+PERIOD_LABELS = {"day": _("Day"), "week": _("Week"), "month": _("Month")}
 
 
 class AnalyticsFilterForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("From"))
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("To"))
     period = forms.ChoiceField(
-        choices=[("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
+        choices=[(period, PERIOD_LABELS[period]) for period in PERIODS],
         required=False,
         initial="day",
         label=_("Period"),

@@ -179,7 +179,8 @@ class ShopStateCollector:
             "Events in Kafka the warehouse consumer has not committed yet",
             labels=["topic"],
         )
-        lag.add_metric([settings.KAFKA_EVENTS_TOPIC], consumer_lag(timeout=1.5))
+        # a new broker's coordinator gets a short wait, not the reading's default: the scrape stays quick
+        lag.add_metric([settings.KAFKA_EVENTS_TOPIC], consumer_lag(timeout=1.5, coordinator_wait=2.0))
         return [lag]
 
 
