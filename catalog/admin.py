@@ -49,17 +49,26 @@ class CategoryTranslationInline(admin.TabularInline):
         return is_back_office_staff(request.user)
 
 
+class CategoryFilter(admin.RelatedOnlyFieldListFilter):
+    """The categories in use, named in the page's language, their translations read together."""
+
+    def field_choices(self, field, request, model_admin):
+        in_use = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        categories = Category.objects.filter(pk__in=in_use).prefetch_related("translations")
+        return [(category.pk, category.label) for category in categories]
+
+
 @admin.register(Category)
 class CategoryAdmin(StaffOnlyAdmin):
     list_display = ["name", "translated_names", "parent", "slug"]
-    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("parent", CategoryFilter)]
     search_fields = ["name", "slug", "translations__name"]
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ["parent"]
     inlines = [CategoryTranslationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("translations")
+        return super().get_queryset(request).prefetch_related("translations", "parent__translations")
 
     @admin.display(description=_("in other languages"))
     def translated_names(self, category: Category) -> str:
@@ -138,7 +147,7 @@ class InStockFilter(admin.SimpleListFilter):
 @admin.register(Product)
 class ProductAdmin(SellerScopedAdmin):
     list_display = ["title", "seller", "category", "price", "stock", "is_active", "rating_average", "created_at"]
-    list_filter = ["is_active", InStockFilter, ("category", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_filter = ["is_active", InStockFilter, ("category", CategoryFilter), "created_at"]
     list_editable = ["price", "stock", "is_active"]
     search_fields = ["title", "description", "seller__email", "seller__seller_profile__shop_name"]
     date_hierarchy = "created_at"
@@ -147,6 +156,15 @@ class ProductAdmin(SellerScopedAdmin):
     form = ProductAdminForm
     inlines = [ProductImageInline]
     actions = ["put_on_sale", "take_off_sale"]
+
+    def get_queryset(self, request):
+        # the category column is named in the page's language
+        return super().get_queryset(request).prefetch_related("category__translations")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":  # each option named in the page's language, translations fetched once
+            kwargs["queryset"] = Category.objects.prefetch_related("translations")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))

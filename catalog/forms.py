@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Product
+from catalog.models import Category, Product
 from catalog.stock_forms import StockSeenMixin
 
 
@@ -11,6 +11,11 @@ class ProductForm(StockSeenMixin, forms.ModelForm):
         fields = ["title", "category", "description", "price", "stock", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
         help_texts = {"is_active": _("Untick to take the product off sale without deleting it.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # each option is named in the page's language: the translations come with the categories
+        self.fields["category"].queryset = Category.objects.prefetch_related("translations")
 
 
 class ProductImageForm(forms.Form):

@@ -122,3 +122,38 @@ def test_the_storefront_shows_the_translation_and_falls_back_when_there_is_none(
     page = client.get("/ru/products/").content.decode()
 
     assert "Кухня" in page and "Garden" in page and ">Kitchen<" not in page
+
+
+def _queries_of(client, path: str, categories: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(categories):
+        category = CategoryFactory()
+        CategoryTranslation.objects.create(category=category, language="ru", name=f"Полка {category.pk}")
+        ProductFactory(category=category)
+    assert client.get(path).status_code == 200  # what a first request keeps (a shared read) is kept
+    with CaptureQueriesContext(connection) as sent:
+        assert client.get(path).status_code == 200
+    return len(sent.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ru/seller/products/new/",
+        "/ru/admin/catalog/product/",
+        "/ru/admin/catalog/product/add/",
+        "/ru/admin/catalog/category/",
+    ],
+)
+def test_category_names_in_russian_cost_no_query_per_category(client, staff, path):
+    """A category is named in the page's language (its translation): each list or dropdown of
+    categories reads the translations together, not one query per category."""
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    few = _queries_of(client, path, 2)
+    many = _queries_of(client, path, 6)  # eight categories by then
+
+    assert many == few, (few, many)
