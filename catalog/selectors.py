@@ -4,6 +4,7 @@ import functools
 
 from django.conf import settings
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -120,15 +121,20 @@ def category_tree() -> list[Category]:
 
 
 def category_labels(ids: list[int] | None = None, language: str | None = None) -> dict[int, str]:
-    """Category names in `language` (the active one by default), by id, in two queries at most:
-    a missing translation falls back to the shop's own name."""
-    language = language or get_language() or settings.LANGUAGE_CODE
-    categories = Category.objects.all() if ids is None else Category.objects.filter(pk__in=ids)
-    names = dict(categories.values_list("pk", "name"))
+    """Category names in `language` (the active one by default), by id: a missing translation falls
+    back to the shop's own name. Read from every category's labels, kept per language until the
+    categories change (a search's facets and the filter form ask on each request)."""
+    with translation.override(language or get_language() or settings.LANGUAGE_CODE):
+        labels = _every_category_label()
+    return labels if ids is None else {pk: labels[pk] for pk in ids if pk in labels}
+
+
+@shared_read(topics=("categories",))
+def _every_category_label() -> dict[int, str]:
+    language = get_language() or settings.LANGUAGE_CODE
+    names = dict(Category.objects.values_list("pk", "name"))
     if language != settings.LANGUAGE_CODE and names:
         translated = CategoryTranslation.objects.filter(language=language).exclude(name="")
-        if ids is not None:
-            translated = translated.filter(category_id__in=ids)
         names.update(translated.values_list("category_id", "name"))
     return names
 

@@ -17,7 +17,6 @@ from accounts.selectors import public_shops
 from catalog import selectors
 from catalog.models import Product, SearchQueueEntry
 from catalog.search.results import PRICE_RANGES, SearchPage, SearchParams, mark, price_label, stars
-from catalog.selectors import category_labels
 from reviews.models import Review
 
 Kind = SearchQueueEntry.Kind
@@ -131,7 +130,7 @@ def _products(params: SearchParams) -> SearchPage:
 def _product_facets(matched: QuerySet[Product]) -> dict[str, list[dict]]:
     base = matched.order_by()
     categories = list(base.values("category_id").annotate(n=Count("id")).order_by("-n")[:30])
-    names = category_labels([row["category_id"] for row in categories])
+    names = selectors.category_labels([row["category_id"] for row in categories])
     sellers = base.values("seller_id").annotate(n=Count("id")).order_by("-n")[:30]
     shops = dict(
         public_shops().filter(user_id__in=[row["seller_id"] for row in sellers]).values_list("user_id", "shop_name")
