@@ -133,6 +133,12 @@ class MeView(generics.RetrieveUpdateAPIView):
     def get_object(self):
         return self.request.user
 
+    def perform_update(self, serializer):
+        language = serializer.validated_data.pop("language", None)
+        serializer.save()
+        if language is not None:  # kept by the service, as the switcher keeps it
+            services.set_language(self.request.user, language)
+
 
 class SellerListView(ConditionalReads, generics.ListAPIView):
     serializer_class = SellerProfileSerializer
