@@ -1,7 +1,7 @@
 # Bazaar: the web app, the Celery worker and beat, the event relay and consumer all
 # run this image (docker-compose.yml picks the command). Spark runs inside the
 # worker in local mode, or on the cluster SPARK_MASTER names, so the image carries
-# Java 17 and the JDBC drivers.
+# Java 17, the JDBC drivers and the warehouse writer.
 
 # --- JDBC drivers for the Spark jobs, fetched by our pom from Maven Central ---------
 FROM maven:3.9-eclipse-temurin-17 AS jars
@@ -12,6 +12,17 @@ RUN cd /build && mvn -q -B dependency:copy-dependencies -DoutputDirectory=/build
 FROM python:3.12-slim-bookworm AS wheels
 COPY requirements/base.txt /build/requirements.txt
 RUN pip wheel --no-cache-dir --wheel-dir /build/wheels -r /build/requirements.txt
+
+# --- The warehouse writer (spark_jobs/jvm), compiled against the Spark that pyspark brings ---
+FROM python:3.12-slim-bookworm AS writer
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jdk-headless \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=wheels /build/wheels /tmp/wheels
+RUN pip install --no-cache-dir --no-deps /tmp/wheels/pyspark-*.whl
+COPY scripts/build-warehouse-writer /build/scripts/build-warehouse-writer
+COPY spark_jobs/jvm /build/spark_jobs/jvm
+RUN /build/scripts/build-warehouse-writer python /build/bazaar-warehouse-writer.jar
 
 # --- The runtime image ------------------------------------------------------------------
 FROM python:3.12-slim-bookworm
@@ -29,6 +40,7 @@ RUN apt-get update \
 COPY --from=wheels /build/wheels /tmp/wheels
 RUN pip install --no-cache-dir /tmp/wheels/* && rm -rf /tmp/wheels
 COPY --from=jars /build/lib /opt/spark-jdbc
+COPY --from=writer /build/bazaar-warehouse-writer.jar /opt/spark-jdbc/
 WORKDIR /app
 COPY --chown=bazaar:bazaar . /app
 # `spark-submit spark_jobs/<job>.py` runs on this Python with the JDBC drivers (spark_jobs/spark_home.py)

@@ -69,12 +69,27 @@ def run() -> None:
     log("pipeline: first incremental sync (every row is new)")
     wall = _timed(lambda: manage(env, "analytics_run", "--job", "incremental_sync"))
     sync = _job(shop, "incremental_sync")
-    way = "CSV over HTTP" if http_endpoint(env["CLICKHOUSE_URL"]) is not None else "native inserts"
+    way = "CSV over HTTP from the JVM" if http_endpoint(env["CLICKHOUSE_URL"]) is not None else "native inserts"
     figures.append(
         (f"incremental sync, all rows, {way} (job)", f"{sync['seconds']:.1f} s", _rate(sync["rows"], sync["seconds"]))
     )
     figures.append(("incremental sync, all rows (command, with Spark start)", f"{wall:.1f} s", ""))
     figures.append((f"ratio: floor / sync, {way} (target ≥ 0.33×)", f"{floor / sync['seconds']:.2f}×", ""))
+
+    # The job above ran in a fresh JVM, which pays Spark's first action, the drivers' loading and the
+    # JIT's warm-up (about three seconds). A process that keeps its session (SPARK_KEEP_SESSION) pays
+    # them once: the same full sync twice in one process, the second one timed.
+    log("pipeline: the same full sync twice in one process that keeps its Spark session")
+    manage({**env, "SPARK_KEEP_SESSION": "true"}, "shell", "-c", SYNC_TWICE)
+    warm = _job(shop, "incremental_sync")
+    figures.append(
+        (
+            f"incremental sync, all rows, {way}, session kept (job)",
+            f"{warm['seconds']:.1f} s",
+            _rate(warm["rows"], warm["seconds"]),
+        )
+    )
+    figures.append((f"ratio: floor / sync, {way}, session kept", f"{floor / warm['seconds']:.2f}×", ""))
 
     log("pipeline: aggregation of every day")
     manage(env, "analytics_run", "--job", "data_aggregation", "--rebuild")
@@ -95,6 +110,16 @@ def run() -> None:
     figures += _events(env, shop)
     figures += _dashboard(env)
     _print(figures)
+
+
+SYNC_TWICE = (
+    "from analytics.models import Watermark\n"
+    "from analytics.pipeline import run_jobs\n"
+    "for attempt in range(2):\n"
+    "    Watermark.objects.filter(name='incremental_sync').delete()\n"
+    "    run = run_jobs(['incremental_sync'], trigger='bench')\n"
+    "    assert run.status == 'succeeded', run.error\n"
+)
 
 
 def _environment() -> dict:

@@ -1,14 +1,14 @@
 """Writing a Spark DataFrame into a warehouse table.
 
 A ClickHouse server is written by the executors themselves, each partition in parallel and without
-passing through the driver (on a cluster, executors need the project's requirements). When
-CLICKHOUSE_URL names the server's HTTP port (`?http_port=8123`), each Arrow batch Spark hands over
-becomes CSV in pyarrow's C++ writer and is POSTed to that port as one INSERT: no Python object per
-value anywhere (a quarter off the 1M-line sync, docs/benchmarks.md: the rest is Spark's hand-over
-of the batches to the Python workers). Otherwise, and when the URL
-lists failover hosts (`alt_hosts`, which only the native driver tries), the batches go in through
-clickhouse-driver's columnar inserts over the native port, which builds a Python object for every
-value. The embedded chdb lives in this process only, so its rows stream to the driver
+passing through the driver. When CLICKHOUSE_URL names the server's HTTP port (`?http_port=8123`),
+the rows stay in the JVM: our small class in spark_jobs/jvm (built by `scripts/stack spark`,
+shipped to the executors with the JDBC drivers) streams each partition to that port as one CSV
+INSERT, and no Python worker sees a row (handing Arrow batches to Python workers was two thirds
+of the incremental sync's time, docs/benchmarks.md). Otherwise, and when the URL lists failover
+hosts (`alt_hosts`, which only the native driver tries), Arrow batches go to Python workers and in
+through clickhouse-driver's columnar inserts over the native port (on a cluster, executors then
+need the project's requirements). The embedded chdb lives in this process only, so its rows stream to the driver
 (toLocalIterator) and go in there.
 
 Either way a row written twice (a retried task, an overlapping sync) carries the same key and the
@@ -19,9 +19,10 @@ ten digits that ClickHouse 18.16 and current ClickHouse both read as an instant,
 protocol as naive UTC datetimes, the way the warehouse stores them.
 """
 
+import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from django.conf import settings
 
@@ -47,13 +48,12 @@ def _write_from_executors(frame, table: str, times: list[str]) -> int:
     from pyspark.sql import functions as F
 
     endpoint = http_endpoint(settings.CLICKHOUSE_URL)
-    if endpoint is not None:
-        cluster = dict(CLUSTER_SETTINGS) if settings.CLICKHOUSE_CLUSTER else {}
-        insert = _csv_inserter(endpoint, table, frame.columns, times, cluster)
-    else:
-        insert = _partition_inserter(settings.CLICKHOUSE_URL, table, frame.columns, times)
     # Named in Spark's status API (jobs, stages, tasks): where this table's rows were read and written.
     frame.sparkSession.sparkContext.setJobDescription(f"write {table} from the executors")
+    if endpoint is not None:
+        cluster = dict(CLUSTER_SETTINGS) if settings.CLICKHOUSE_CLUSTER else {}
+        return _write_over_http(frame, table, times, endpoint, cluster)
+    insert = _partition_inserter(settings.CLICKHOUSE_URL, table, frame.columns, times)
     counted = frame.mapInArrow(insert, "rows long").agg(F.sum("rows").alias("rows")).collect()
     return int(counted[0]["rows"] or 0)
 
@@ -64,6 +64,11 @@ class HttpEndpoint:
     database: str
     user: str
     password: str
+
+    @property
+    def authorization(self) -> str:
+        """The Authorization header's value (HTTP basic, which ClickHouse 18.16 reads too)."""
+        return "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
 
 
 def http_endpoint(url: str) -> HttpEndpoint | None:
@@ -82,43 +87,33 @@ def http_endpoint(url: str) -> HttpEndpoint | None:
     )
 
 
-def _csv_inserter(endpoint: HttpEndpoint, table: str, columns: list[str], times: list[str], extra: dict):
-    """A function for mapInArrow: POSTs each Arrow batch of its partition as CSV (with `extra` settings,
-    a cluster's), yields the count."""
+def insert_address(endpoint: HttpEndpoint, table: str, columns: list[str], extra: dict) -> str:
+    """The URL whose POST body of CSV rows goes into `table` (with `extra` settings, a cluster's)."""
     query = f"INSERT INTO {table} ({', '.join(columns)}) FORMAT CSV"
-    params = {**extra, "database": endpoint.database, "query": query}
-    time_columns = [index for index, name in enumerate(columns) if name in times]
+    return endpoint.url + "?" + urlencode({**extra, "database": endpoint.database, "query": query})
 
-    def insert(batches):
-        import io
 
-        import pyarrow
-        import pyarrow.compute as pc
-        import requests
-        from pyarrow import csv
+def _write_over_http(frame, table: str, times: list[str], endpoint: HttpEndpoint, extra: dict) -> int:
+    """Each partition streamed as one CSV INSERT by the JVM class in spark_jobs/jvm (CsvOverHttp)."""
+    from py4j.java_gateway import JavaClass
+    from pyspark.sql import functions as F
 
-        # Strings are always quoted (a title may hold commas, quotes, line breaks or start with a
-        # space); numbers and decimals never (ClickHouse 18.16 reads no quoted decimal).
-        options = csv.WriteOptions(include_header=False, quoting_style="needed")
-        total = 0
-        with requests.Session() as session:
-            session.auth = (endpoint.user, endpoint.password)
-            for batch in batches:
-                if not batch.num_rows:
-                    continue
-                for index in time_columns:  # a missing time, or one before 1970 (DateTime's least), is the epoch
-                    since_epoch = pc.max_element_wise(pc.fill_null(batch.column(index), 0), 0)
-                    seconds = pc.cast(since_epoch, pyarrow.string())
-                    batch = batch.set_column(index, columns[index], pc.utf8_lpad(seconds, width=10, padding="0"))
-                body = io.BytesIO()
-                csv.write_csv(batch, body, options)
-                answer = session.post(endpoint.url, params=params, data=body.getvalue(), timeout=300)
-                if answer.status_code != 200:
-                    raise RuntimeError(f"ClickHouse refused the rows for {table}: {answer.text[:500]}")
-                total += batch.num_rows
-        yield pyarrow.RecordBatch.from_pydict({"rows": [total]})
-
-    return insert
+    # A missing time, or one before 1970 (DateTime's least), is the epoch; ten digits, which
+    # ClickHouse 18.16 and current ClickHouse both read as an instant.
+    columns = [
+        F.lpad(F.greatest(F.coalesce(F.col(name), F.lit(0)), F.lit(0)).cast("string"), 10, "0").alias(name)
+        if name in times
+        else F.col(name)
+        for name in frame.columns
+    ]
+    writer = frame.sparkSession.sparkContext._jvm.bazaar.warehouse.CsvOverHttp
+    if not isinstance(writer, JavaClass):
+        raise RuntimeError(
+            f"The warehouse writer (bazaar-warehouse-writer.jar) is not in {settings.SPARK_JARS_DIR}: "
+            "run `scripts/stack spark` to build it."
+        )
+    address = insert_address(endpoint, table, frame.columns, extra)
+    return int(writer.write(frame.select(*columns)._jdf, address, endpoint.authorization))
 
 
 def _partition_inserter(url: str, table: str, columns: list[str], times: list[str]):

@@ -153,3 +153,47 @@ def _wait_for_a_lost_executor(ui_url: str, app_id: str, migration: Process, seco
             return gone[0]
         time.sleep(0.5)
     raise AssertionError("the driver never noticed the killed worker's executor go")
+
+
+def test_the_warehouse_writer_streams_rows_from_the_workers_as_in_docker_compose(spark_on_cluster, settings):
+    """docker-compose's shape: a standalone cluster and a ClickHouse whose HTTP port CLICKHOUSE_URL
+    names. The writer's jar travels to the executors with the JDBC drivers (spark.jars), and each
+    worker's executor streams its partitions to the server itself."""
+    import os
+    import uuid
+
+    from pyspark.sql import functions as F
+
+    from analytics.warehouse import ServerWarehouse, with_database
+    from spark_jobs import sink
+    from spark_jobs.session import start_session
+
+    database = f"test_{uuid.uuid4().hex[:12]}"
+    settings.CLICKHOUSE_URL = with_database(os.environ["CLICKHOUSE_URL"], database)  # the single server, over HTTP
+    settings.CLICKHOUSE_CLUSTER = ""
+    assert sink.http_endpoint(settings.CLICKHOUSE_URL) is not None
+    schema.migrate()
+    store = ServerWarehouse(settings.CLICKHOUSE_URL)
+    try:
+        session = start_session()
+        now = F.current_timestamp()
+        frame = session.range(1, 20_001, numPartitions=4).select(
+            F.col("id").alias("product_id"),
+            F.lit(7).cast("long").alias("seller_id"),
+            F.lit(3).cast("long").alias("category_id"),
+            F.concat(F.lit('a "kettle", no. '), F.col("id").cast("string")).alias("title"),
+            (F.col("id") / 100).cast("decimal(14,2)").alias("price"),
+            (F.col("id") % 2).alias("is_active"),
+            now.alias("created_at"),
+            now.alias("updated_at"),
+        )
+        assert sink.write(frame, "products", version=5) == 20_000
+
+        context = SparkContext._active_spark_context
+        writes = spark_cluster.write_tasks(f"http://127.0.0.1:{settings.SPARK_UI_PORT}", context.applicationId)
+        assert writes["products"]["executors"] == {"0", "1"}, writes  # both workers wrote; never "driver"
+        stored = store.query("SELECT count() AS rows, sum(price) AS total, any(title) AS title FROM products FINAL")[0]
+        assert (stored["rows"], stored["total"]) == (20_000, Decimal("2000100.00"))
+        assert stored["title"].startswith('a "kettle", no. ')
+    finally:
+        store.execute(f"DROP DATABASE IF EXISTS {database}")

@@ -6,11 +6,13 @@ the server's HTTP port in CLICKHOUSE_URL (`?http_port=`), so the pipeline tests 
 too; here both ways write the same frame and their tables are compared.
 """
 
+import base64
 from datetime import UTC, datetime
 from decimal import Decimal
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from pyspark.sql import functions as F
 
 from analytics.warehouse import ServerWarehouse, with_database
 from spark_jobs import sink
@@ -121,3 +123,41 @@ def test_http_and_native_store_the_same_rows_once(spark, settings, two_warehouse
     expected_time = int(datetime(2026, 11, 30, 23, 59, 58, tzinfo=UTC).timestamp())
     assert over_http[0][2:] == ("1.05", 1, expected_time, expected_time, 41)
     assert over_http[1][5] == 0  # a missing time is the epoch, both ways
+
+
+def test_the_insert_address_carries_the_database_the_columns_and_the_settings():
+    endpoint = sink.http_endpoint("clickhouse://bi:secret@ch.internal:9000/bazaar?http_port=8123")
+    address = sink.insert_address(endpoint, "orders", ["order_id", "total"], {"insert_distributed_sync": 1})
+    assert address.startswith("http://ch.internal:8123/?")
+    assert parse_qs(urlsplit(address).query) == {
+        "insert_distributed_sync": ["1"],
+        "database": ["bazaar"],
+        "query": ["INSERT INTO orders (order_id, total) FORMAT CSV"],
+    }
+    assert "secret" not in address  # the password goes in the Authorization header, not the URL
+    assert endpoint.authorization == "Basic " + base64.b64encode(b"bi:secret").decode()
+
+
+def test_a_time_before_1970_is_stored_as_the_epoch_over_http(spark, settings, two_warehouses):
+    http_url, _ = two_warehouses
+    session = start_session("sink-test")
+    try:
+        frame = _products_frame(session).limit(1)
+        early = frame.withColumn("created_at", frame.created_at - F.expr("INTERVAL 60 YEARS"))
+        settings.CLICKHOUSE_URL = http_url
+        assert sink.write(early, "products", version=1) == 1
+    finally:
+        stop_session(session)
+    assert _stored(http_url)[0][4] == 0
+
+
+def test_rows_the_server_refuses_fail_the_write_with_its_reason(spark, settings, two_warehouses):
+    http_url, _ = two_warehouses
+    session = start_session("sink-test")
+    try:
+        settings.CLICKHOUSE_URL = http_url
+        with pytest.raises(Exception, match="ClickHouse refused the rows") as refused:
+            sink.write(_products_frame(session), "no_such_table", version=1)
+    finally:
+        stop_session(session)
+    assert "no_such_table" in str(refused.value)

@@ -83,6 +83,18 @@ def test_the_image_runs_as_a_user_with_a_healthcheck():
     assert "HEALTHCHECK" in dockerfile and "collectstatic" in dockerfile and "gunicorn" in dockerfile
 
 
+def test_the_image_carries_the_warehouse_writer_beside_the_jdbc_drivers():
+    """Spark's executors write ClickHouse through our JVM class (spark_jobs/jvm); the image builds it
+    with the script `scripts/stack spark` uses and puts it where SPARK_JARS_DIR points."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    jars_dir = re.search(r"SPARK_JARS_DIR=(\S+)", dockerfile)[1]
+    assert re.search(
+        r"^RUN /build/scripts/build-warehouse-writer python /build/bazaar-warehouse-writer\.jar$", dockerfile, re.M
+    )
+    assert f"COPY --from=writer /build/bazaar-warehouse-writer.jar {jars_dir}/" in dockerfile
+    assert "build-warehouse-writer" in (ROOT / "scripts" / "stack").read_text()
+
+
 def test_prometheus_config_and_alert_rules_pass_promtool():
     """Checked as Prometheus's container sees them: its entrypoint has written the token file that
     prometheus.yml names (here in a private /tmp of a mount namespace of the check's own)."""
