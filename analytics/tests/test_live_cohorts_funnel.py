@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.tests.factories import BuyerFactory
+from analytics import selectors
 from analytics.tests.factories import raw_event
 from analytics.tests.test_dashboard import _activity
 from catalog.tests.factories import ProductFactory
@@ -187,6 +188,37 @@ def test_a_seller_sees_the_cohorts_of_their_own_customers_only(client, seller, c
     # mine: ann and bob first bought in week -3 (ann again in week -2); cai first bought from me in week -2
     assert [(row["shoppers"], row["week_1"]) for row in rows] == [(2, 50.0), (1, 0.0)]
     assert [row["shoppers"] for row in _cohort_rows(client.get(URL, {"export": "cohorts"}))] == ["2", "1"]
+
+
+def _scope(seller, *, category_ids) -> selectors.Scope:
+    today = timezone.now().date()
+    return selectors.Scope(
+        start=today - timedelta(days=60), end=today, category_ids=tuple(category_ids), seller_id=seller.pk
+    )
+
+
+def test_lines_copied_twice_count_once_for_the_seller_and_follow_the_newest_copy_by_category(
+    client, seller, warehouse, cohorts, goods
+):
+    """A later sync writes every line again under a newer version: the seller's cohorts are the same
+    (their orders are found without FINAL), and a category narrows by the line's newest copy."""
+    lines = warehouse.query("SELECT * FROM order_lines")
+    warehouse.insert("order_lines", [{**line, "version": 2} for line in lines])
+    client.force_login(seller)
+
+    rows = client.get(URL).context["reports"]["cohorts"]["rows"]
+    assert [(row["shoppers"], row["week_1"]) for row in rows] == [(2, 50.0), (1, 0.0)]
+
+    # The seller's product moved to a new category since: its newest copies say so.
+    moved = goods["mine"].category_id + 1000
+    warehouse.insert(
+        "order_lines",
+        [{**line, "category_id": moved, "version": 3} for line in lines if line["seller_id"] == seller.pk],
+    )
+    by_old_category = selectors.cohort_retention(_scope(seller, category_ids=[goods["mine"].category_id]))
+    by_new_category = selectors.cohort_retention(_scope(seller, category_ids=[moved]))
+    assert by_old_category == []
+    assert [(row["shoppers"], row["week_1"]) for row in by_new_category] == [(2, 50.0), (1, 0.0)]
 
 
 def _funnel(store, *rows) -> None:
