@@ -5,9 +5,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -34,13 +36,25 @@ def home(request):
     )
 
 
+@csrf_exempt  # for visitors who are not signed in only: signed-in people are checked below
 @require_POST
 def set_language(request):
     """The header's language switcher (a plain form: no JavaScript needed). Django's view sets the
     cookie and sends the person to the page they were on, in the new language; a signed-in person's
-    choice is also kept on the account, for their next visit elsewhere and for the mails we send."""
+    choice is also kept on the account, for their next visit elsewhere and for the mails we send.
+
+    The switcher is on every page. Asking a visitor who is not signed in for a CSRF token would make
+    one for every anonymous page (a quarter of the search page's own work) and set a cookie on every
+    answer, which no shared cache may then keep. What a forged switch could do to such a visitor,
+    show the site in the other language, any link to /ru/ does already; so only a signed-in person's
+    switch, which changes their account, is checked for the token their pages carry.
+    """
     from accounts import services as account_services
 
+    if request.user.is_authenticated:
+        refused = _csrf_refusal(request)
+        if refused is not None:
+            return refused
     next_path = urlsplit(request.POST.get("next") or request.GET.get("next") or "").path
     # The page to translate is in the language of its own address, not the switcher's.
     with translation.override(translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE):
@@ -49,6 +63,13 @@ def set_language(request):
     if chosen and request.user.is_authenticated:
         account_services.set_language(request.user, chosen)
     return response
+
+
+def _csrf_refusal(request) -> HttpResponse | None:
+    """Django's own CSRF check, as its middleware makes it for a view that is not exempt."""
+    check = CsrfViewMiddleware(lambda request: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {})
 
 
 def health_live(request):

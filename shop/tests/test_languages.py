@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import translation
 
 from accounts.models import User
@@ -121,6 +122,42 @@ def test_the_switcher_is_a_form_that_works_without_javascript_and_is_kept_on_the
     assert User.objects.get(pk=buyer.pk).language == "ru"
     back = client.post(form.group(1), {"language": "en", "next": "/ru/products/?q=tea"})
     assert back["Location"] == "/products/?q=tea" and User.objects.get(pk=buyer.pk).language == "en"
+
+
+@pytest.mark.parametrize("path", ["/", "/products/", "/search/?q=lamp"])
+def test_pages_for_visitors_not_signed_in_make_no_csrf_token_and_set_no_cookie(client, path):
+    """The switcher on every page would otherwise make a token for every visitor and set a cookie on
+    every answer, which no shared cache may keep."""
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert 'class="language-switcher"' in response.content.decode()
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert not response.cookies
+
+
+def test_a_visitor_not_signed_in_switches_without_a_token():
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/i18n/setlang/", {"language": "ru", "next": "/products/"})
+
+    assert response.status_code == 302 and response["Location"] == "/ru/products/"
+    assert response.cookies["django_language"].value == "ru"
+
+
+def test_a_signed_in_persons_switch_needs_the_token_their_page_carries(buyer):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(buyer)
+
+    forged = browser.post("/i18n/setlang/", {"language": "ru", "next": "/products/"})
+    assert forged.status_code == 403
+    assert User.objects.get(pk=buyer.pk).language != "ru" and "django_language" not in forged.cookies
+
+    page = browser.get("/products/").content.decode()
+    token = re.search(r'class="language-switcher".*?name="csrfmiddlewaretoken" value="([^"]+)"', page, re.S)
+    assert token, "the signed-in person's switcher carries a token"
+    response = browser.post("/i18n/setlang/", {"language": "ru", "next": "/products/", "csrfmiddlewaretoken": token[1]})
+    assert response.status_code == 302 and User.objects.get(pk=buyer.pk).language == "ru"
 
 
 def test_the_switcher_refuses_to_send_anyone_to_another_site(client):
