@@ -50,7 +50,7 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt | $(VENV)/bin
 
 run: $(VENV)/.base-installed translations
 	@if [ -n "$(STACK)" ]; then scripts/stack up; fi
-	@scripts/stack spark || echo "Spark's JDBC drivers could not be fetched: the analytics pages will stay empty."
+	@scripts/stack spark || echo "Spark's JDBC drivers or warehouse writer could not be set up (above): the analytics pages will stay empty."
 	@set -a; if [ -n "$(STACK)" ]; then . ./.env.stack; fi; set +a; \
 	export DEBUG=$${DEBUG:-true}; \
 	$(PY) manage.py migrate --noinput && \

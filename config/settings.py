@@ -235,6 +235,8 @@ SPARK_JDBC_PARTITIONS = env.int("SPARK_JDBC_PARTITIONS", default=4)
 ANALYTICS_SYNC_OVERLAP_SECONDS = env.int("ANALYTICS_SYNC_OVERLAP_SECONDS", default=300)
 # A pipeline run holding the lock longer than this is presumed dead and may be replaced.
 ANALYTICS_LOCK_SECONDS = env.int("ANALYTICS_LOCK_SECONDS", default=3 * 3600)
+# An executor streaming rows to ClickHouse over HTTP gives up when the server has taken none for this long.
+ANALYTICS_WRITE_STALL_SECONDS = env.int("ANALYTICS_WRITE_STALL_SECONDS", default=300)
 
 # --- Recommendations (recommendations/, docs/recommendations.md) -------------------------
 # The recommendation jobs train on this many days of orders and events.

@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.csrf import REASON_BAD_ORIGIN, CsrfViewMiddleware
 from django.shortcuts import render
+from django.urls import get_callable
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -36,7 +37,7 @@ def home(request):
     )
 
 
-@csrf_exempt  # for visitors who are not signed in only: signed-in people are checked below
+@csrf_exempt  # checked below: the token for signed-in people, where the form came from for others
 @require_POST
 def set_language(request):
     """The header's language switcher (a plain form: no JavaScript needed). Django's view sets the
@@ -44,17 +45,18 @@ def set_language(request):
     choice is also kept on the account, for their next visit elsewhere and for the mails we send.
 
     The switcher is on every page. Asking a visitor who is not signed in for a CSRF token would make
-    one for every anonymous page (a quarter of the search page's own work) and set a cookie on every
-    answer, which no shared cache may then keep. What a forged switch could do to such a visitor,
-    show the site in the other language, any link to /ru/ does already; so only a signed-in person's
-    switch, which changes their account, is checked for the token their pages carry.
+    one for every anonymous page (a tenth of the search page's own work) and set a cookie on every
+    answer, which no shared cache may then keep. So a signed-in person's switch, which changes their
+    account, is checked for the token their pages carry; any other is refused when the browser says
+    it comes from another site (Origin, Sec-Fetch-Site: headers a page cannot forge). That also
+    covers a signed-in person whose browser leaves the session cookie off a cross-site POST
+    (SameSite=Lax): their switch arrives as a stranger's, and is refused for where it came from.
     """
     from accounts import services as account_services
 
-    if request.user.is_authenticated:
-        refused = _csrf_refusal(request)
-        if refused is not None:
-            return refused
+    refused = _csrf_refusal(request) if request.user.is_authenticated else _cross_site_refusal(request)
+    if refused is not None:
+        return refused
     next_path = urlsplit(request.POST.get("next") or request.GET.get("next") or "").path
     # The page to translate is in the language of its own address, not the switcher's.
     with translation.override(translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE):
@@ -70,6 +72,17 @@ def _csrf_refusal(request) -> HttpResponse | None:
     check = CsrfViewMiddleware(lambda request: None)
     check.process_request(request)
     return check.process_view(request, None, (), {})
+
+
+def _cross_site_refusal(request) -> HttpResponse | None:
+    """Django's CSRF refusal when the browser says the form was posted from another site."""
+    origin = request.headers.get("Origin")
+    own = f"{request.scheme}://{request.get_host()}"
+    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+        origin is not None and origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
+    ):
+        return get_callable(settings.CSRF_FAILURE_VIEW)(request, reason=REASON_BAD_ORIGIN % origin)
+    return None
 
 
 def health_live(request):

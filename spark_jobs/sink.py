@@ -29,6 +29,7 @@ from django.conf import settings
 from analytics.warehouse import CLUSTER_SETTINGS, connection_options, database_of, warehouse
 
 BATCH_ROWS = 50_000
+LAST_SECOND = 4_294_967_295  # DateTime's last second: 2106-02-07 06:28:15 UTC
 
 
 def write(frame, table: str, *, version: int, batch_rows: int = BATCH_ROWS) -> int:
@@ -98,10 +99,13 @@ def _write_over_http(frame, table: str, times: list[str], endpoint: HttpEndpoint
     from py4j.java_gateway import JavaClass
     from pyspark.sql import functions as F
 
-    # A missing time, or one before 1970 (DateTime's least), is the epoch; ten digits, which
-    # ClickHouse 18.16 and current ClickHouse both read as an instant.
+    # A missing time, or one before 1970 (DateTime's least), is the epoch, and one after DateTime's last
+    # second (2106) is that second; ten digits, which ClickHouse 18.16 and current ClickHouse both
+    # read as an instant.
     columns = [
-        F.lpad(F.greatest(F.coalesce(F.col(name), F.lit(0)), F.lit(0)).cast("string"), 10, "0").alias(name)
+        F.format_string(
+            "%010d", F.least(F.greatest(F.coalesce(F.col(name), F.lit(0)), F.lit(0)), F.lit(LAST_SECOND))
+        ).alias(name)
         if name in times
         else F.col(name)
         for name in frame.columns
@@ -113,7 +117,8 @@ def _write_over_http(frame, table: str, times: list[str], endpoint: HttpEndpoint
             "run `scripts/stack spark` to build it."
         )
     address = insert_address(endpoint, table, frame.columns, extra)
-    return int(writer.write(frame.select(*columns)._jdf, address, endpoint.authorization))
+    stall = settings.ANALYTICS_WRITE_STALL_SECONDS
+    return int(writer.write(frame.select(*columns)._jdf, address, endpoint.authorization, stall))
 
 
 def _partition_inserter(url: str, table: str, columns: list[str], times: list[str]):

@@ -7,6 +7,8 @@ too; here both ways write the same frame and their tables are compared.
 """
 
 import base64
+import socket
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -161,3 +163,53 @@ def test_rows_the_server_refuses_fail_the_write_with_its_reason(spark, settings,
     finally:
         stop_session(session)
     assert "no_such_table" in str(refused.value)
+
+
+def _many_products(session, count: int, *, broken_at: int | None = None):
+    """`count` products in one partition; reading the row `broken_at` fails, as a broken read would."""
+    title = F.concat(F.lit("a lamp of no particular interest, number "), F.col("id").cast("string"))
+    if broken_at is not None:
+        title = F.when(F.col("id") == broken_at, F.raise_error(F.lit("the read broke"))).otherwise(title)
+    now = F.current_timestamp()
+    return session.range(1, count + 1, numPartitions=1).select(
+        F.col("id").alias("product_id"),
+        F.lit(7).cast("long").alias("seller_id"),
+        F.lit(3).cast("long").alias("category_id"),
+        title.alias("title"),
+        F.lit("9.99").cast("decimal(14,2)").alias("price"),
+        F.lit(1).cast("long").alias("is_active"),
+        now.alias("created_at"),
+        now.alias("updated_at"),
+    )
+
+
+def test_a_partition_whose_read_breaks_midway_leaves_none_of_its_rows(spark, settings, two_warehouses):
+    """The rows before the break were already on their way (megabytes of them): the body is cut, not
+    ended, so the server keeps none, and the retried task writes the partition whole, once."""
+    http_url, _ = two_warehouses
+    session = start_session("sink-test")
+    try:
+        settings.CLICKHOUSE_URL = http_url
+        with pytest.raises(Exception, match="the read broke"):
+            sink.write(_many_products(session, 40_000, broken_at=35_000), "products", version=1)
+    finally:
+        stop_session(session)
+    assert ServerWarehouse(http_url).query("SELECT count() AS rows FROM products")[0]["rows"] == 0
+
+
+def test_a_server_that_stops_taking_rows_fails_the_write_instead_of_hanging(spark, settings):
+    """Sending has no timeout of its own: a listener that never reads would hold the task for ever."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # the kernel accepts the connection; nobody reads from it
+    settings.CLICKHOUSE_URL = f"clickhouse://127.0.0.1:9/bazaar?http_port={listener.getsockname()[1]}"
+    settings.ANALYTICS_WRITE_STALL_SECONDS = 2
+    session = start_session("sink-test")
+    started = time.monotonic()
+    try:
+        with pytest.raises(Exception, match="ClickHouse took no rows for 2 s"):
+            sink.write(_many_products(session, 1_000_000), "products", version=1)
+    finally:
+        stop_session(session)
+        listener.close()
+    assert time.monotonic() - started < 60

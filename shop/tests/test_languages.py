@@ -145,6 +145,29 @@ def test_a_visitor_not_signed_in_switches_without_a_token():
     assert response.cookies["django_language"].value == "ru"
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_ORIGIN": "https://evil.example"}, {"HTTP_SEC_FETCH_SITE": "cross-site"}],
+    ids=["origin", "sec-fetch-site"],
+)
+def test_a_switch_posted_from_another_site_is_refused(headers):
+    """A stranger's switch needs no token, but not from another site's page: nor a signed-in person's
+    whose browser left the session cookie off the cross-site POST (SameSite=Lax), which arrives as a
+    stranger's."""
+    browser = Client(enforce_csrf_checks=True)
+
+    forged = browser.post("/i18n/setlang/", {"language": "ru", "next": "/products/"}, **headers)
+    own = browser.post(
+        "/i18n/setlang/",
+        {"language": "ru", "next": "/products/"},
+        HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+
+    assert forged.status_code == 403 and "django_language" not in forged.cookies
+    assert own.status_code == 302 and own.cookies["django_language"].value == "ru"
+
+
 def test_a_signed_in_persons_switch_needs_the_token_their_page_carries(buyer):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(buyer)

@@ -10,6 +10,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -44,18 +50,25 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 public final class CsvOverHttp {
     private static final int BUFFER = 1 << 16;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "warehouse-writer-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private CsvOverHttp() {}
 
     /**
      * POSTs every row of {@code frame} to {@code address} (the INSERT and its settings in the query
      * string), with {@code authorization} as the Authorization header when it is not empty;
-     * returns how many rows the server accepted.
+     * returns how many rows the server accepted. A partition whose rows stop moving for
+     * {@code stalledSeconds} (a server that takes nothing more) fails, rather than waiting for ever:
+     * sending has no timeout of its own.
      */
-    public static long write(Dataset<Row> frame, String address, String authorization) {
+    public static long write(Dataset<Row> frame, String address, String authorization, long stalledSeconds) {
         Column[] columns = columns(frame.schema().fields());
         FlatMapFunction<Iterator<InternalRow>, Long> post = rows -> Collections.singletonList(
-                rows.hasNext() ? send(rows, columns, address, authorization) : 0L).iterator();
+                rows.hasNext() ? send(rows, columns, address, authorization, stalledSeconds) : 0L).iterator();
         return frame.queryExecution().toRdd().toJavaRDD().mapPartitions(post).fold(0L, Long::sum);
     }
 
@@ -97,24 +110,43 @@ public final class CsvOverHttp {
         return columns;
     }
 
-    static long send(Iterator<InternalRow> rows, Column[] columns, String address, String authorization)
+    static long send(
+            Iterator<InternalRow> rows, Column[] columns, String address, String authorization, long stalledSeconds)
             throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(address).toURL().openConnection();
         connection.setRequestMethod("POST");
         connection.setDoOutput(true);
         connection.setChunkedStreamingMode(BUFFER);
         connection.setConnectTimeout(10_000);
-        connection.setReadTimeout(300_000);
+        connection.setReadTimeout((int) TimeUnit.SECONDS.toMillis(stalledSeconds));
         connection.setRequestProperty("Content-Type", "text/csv; charset=utf-8");
         if (!authorization.isEmpty()) {
             connection.setRequestProperty("Authorization", authorization);
         }
         long count = 0;
-        try (OutputStream out = new BufferedOutputStream(connection.getOutputStream(), BUFFER)) {
+        // The body is only ended (its last chunk sent) once every row is in it. Anything that stops the
+        // rows first (a failed read, a killed task, a stalled server) cuts the connection instead:
+        // ClickHouse then keeps nothing of a partition under max_insert_block_size rows, and the retried
+        // task writes it whole, rather than a half written once and again in full.
+        Progress progress = Progress.watch(connection, TimeUnit.SECONDS.toMillis(stalledSeconds));
+        try {
+            OutputStream out = new BufferedOutputStream(connection.getOutputStream(), BUFFER);
             while (rows.hasNext()) {
                 writeRow(out, rows.next(), columns);
-                count++;
+                if (++count % 1_000 == 0) {
+                    progress.moved();
+                }
             }
+            out.close();
+        } catch (Throwable failure) {
+            connection.disconnect();
+            if (progress.stalled()) {
+                throw new IOException(
+                        "ClickHouse took no rows for " + stalledSeconds + " s: the connection was cut", failure);
+            }
+            throw failure;
+        } finally {
+            progress.stop();
         }
         int status = connection.getResponseCode();
         if (status != HttpURLConnection.HTTP_OK) {
@@ -170,6 +202,37 @@ public final class CsvOverHttp {
     private static void writeAscii(OutputStream out, String digits) throws IOException {
         for (int at = 0; at < digits.length(); at++) {
             out.write(digits.charAt(at));
+        }
+    }
+
+    /** Cuts the connection when the rows stop moving: a write blocked on a stalled server then fails. */
+    static final class Progress {
+        private final AtomicLong last = new AtomicLong(System.nanoTime());
+        private final AtomicBoolean cut = new AtomicBoolean();
+        private ScheduledFuture<?> check;
+
+        static Progress watch(HttpURLConnection connection, long stalledMillis) {
+            Progress progress = new Progress();
+            long every = Math.max(stalledMillis / 10, 10);
+            progress.check = WATCHDOG.scheduleAtFixedRate(() -> {
+                if (System.nanoTime() - progress.last.get() > TimeUnit.MILLISECONDS.toNanos(stalledMillis)
+                        && progress.cut.compareAndSet(false, true)) {
+                    connection.disconnect();
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+            return progress;
+        }
+
+        void moved() {
+            last.set(System.nanoTime());
+        }
+
+        boolean stalled() {
+            return cut.get();
+        }
+
+        void stop() {
+            check.cancel(false);
         }
     }
 
