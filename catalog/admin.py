@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog import services
+from catalog import selectors, services
 from catalog.images import check_image
 from catalog.models import Category, CategoryTranslation, Product, ProductImage
 from catalog.stock_forms import StockSeenMixin
@@ -54,7 +54,7 @@ class CategoryFilter(admin.RelatedOnlyFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         in_use = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
-        categories = Category.objects.filter(pk__in=in_use).prefetch_related("translations")
+        categories = selectors.named_categories().filter(pk__in=in_use)
         return [(category.pk, category.label) for category in categories]
 
 
@@ -163,7 +163,7 @@ class ProductAdmin(SellerScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "category":  # each option named in the page's language, translations fetched once
-            kwargs["queryset"] = Category.objects.prefetch_related("translations")
+            kwargs["queryset"] = selectors.named_categories()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_list_filter(self, request):

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Category, Product
+from catalog import selectors
+from catalog.models import Product
 from catalog.stock_forms import StockSeenMixin
 
 
@@ -15,7 +16,7 @@ class ProductForm(StockSeenMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # each option is named in the page's language: the translations come with the categories
-        self.fields["category"].queryset = Category.objects.prefetch_related("translations")
+        self.fields["category"].queryset = selectors.named_categories()
 
 
 class ProductImageForm(forms.Form):

@@ -114,6 +114,12 @@ def category_with_descendants(category_id: int) -> list[int] | None:
     return found
 
 
+def named_categories() -> QuerySet[Category]:
+    """Categories with their translations, for a list or dropdown that names each in the page's
+    language (`label`) without a query per category."""
+    return Category.objects.prefetch_related("translations")
+
+
 @shared_read(topics=("categories",))
 def category_tree() -> list[Category]:
     """Root categories with their children and every translation prefetched."""

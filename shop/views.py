@@ -75,12 +75,12 @@ def _csrf_refusal(request) -> HttpResponse | None:
 
 
 def _cross_site_refusal(request) -> HttpResponse | None:
-    """Django's CSRF refusal when the browser says the form was posted from another site."""
+    """Django's CSRF refusal when the browser says the form was posted from another site: its
+    Sec-Fetch-Site, or an Origin that Django's own check (the site itself, CSRF_TRUSTED_ORIGINS and
+    their wildcards) does not accept."""
     origin = request.headers.get("Origin")
-    own = f"{request.scheme}://{request.get_host()}"
-    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
-        origin is not None and origin != own and origin not in settings.CSRF_TRUSTED_ORIGINS
-    ):
+    foreign = origin is not None and not CsrfViewMiddleware(lambda request: None)._origin_verified(request)
+    if request.headers.get("Sec-Fetch-Site") == "cross-site" or foreign:
         return get_callable(settings.CSRF_FAILURE_VIEW)(request, reason=REASON_BAD_ORIGIN % origin)
     return None
 

@@ -8,8 +8,8 @@ INSERT, and no Python worker sees a row (handing Arrow batches to Python workers
 of the incremental sync's time, docs/benchmarks.md). Otherwise, and when the URL lists failover
 hosts (`alt_hosts`, which only the native driver tries), Arrow batches go to Python workers and in
 through clickhouse-driver's columnar inserts over the native port (on a cluster, executors then
-need the project's requirements). The embedded chdb lives in this process only, so its rows stream to the driver
-(toLocalIterator) and go in there.
+need the project's requirements). The embedded chdb lives in this process only, so its rows stream
+to the driver (toLocalIterator) and go in there.
 
 Either way a row written twice (a retried task, an overlapping sync) carries the same key and the
 run's version, and the ReplacingMergeTree keeps one copy: the copy stays exactly once.

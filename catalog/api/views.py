@@ -16,7 +16,7 @@ from catalog.api.serializers import (
     ProductSerializer,
 )
 from catalog.filters import ProductFilter
-from catalog.models import Category, ProductImage
+from catalog.models import ProductImage
 from shop.api.conditional import ConditionalReads
 from shop.api.openapi import errors
 from shop.api.pagination import CataloguePagination
@@ -40,7 +40,7 @@ class CategoryViewSet(ConditionalReads, viewsets.ModelViewSet):
     """The category tree. Anyone reads; staff create, change and delete (a category with products or
     sub-categories is not deleted: 409)."""
 
-    queryset = Category.objects.prefetch_related("translations").order_by("name")
+    queryset = selectors.named_categories().order_by("name")
     serializer_class = CategorySerializer
     lookup_value_regex = ID_REGEX
     permission_classes = [ReadOnlyOrStaff]

@@ -168,6 +168,16 @@ def test_a_switch_posted_from_another_site_is_refused(headers):
     assert own.status_code == 302 and own.cookies["django_language"].value == "ru"
 
 
+def test_a_switch_from_a_trusted_origin_is_taken_as_djangos_own_check_takes_it(settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.com"]
+    browser = Client(enforce_csrf_checks=True)
+
+    trusted = browser.post("/i18n/setlang/", {"language": "ru", "next": "/"}, HTTP_ORIGIN="https://www.example.com")
+    foreign = browser.post("/i18n/setlang/", {"language": "ru", "next": "/"}, HTTP_ORIGIN="https://example.org")
+
+    assert trusted.status_code == 302 and foreign.status_code == 403
+
+
 def test_a_signed_in_persons_switch_needs_the_token_their_page_carries(buyer):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(buyer)

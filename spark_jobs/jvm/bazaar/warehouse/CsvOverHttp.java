@@ -8,8 +8,10 @@ import java.io.Serializable;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,15 +23,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -77,37 +73,34 @@ public final class CsvOverHttp {
 
     record Column(Kind kind, int precision, int scale) implements Serializable {}
 
+    /** The numeric and boolean types, each one object in Spark: looked up rather than tested in turn. */
+    private static final Map<DataType, Kind> PLAIN_KINDS = Map.of(
+            DataTypes.LongType, Kind.LONG,
+            DataTypes.IntegerType, Kind.INT,
+            DataTypes.ShortType, Kind.SHORT,
+            DataTypes.ByteType, Kind.BYTE,
+            DataTypes.BooleanType, Kind.BOOLEAN,
+            DataTypes.DoubleType, Kind.DOUBLE,
+            DataTypes.FloatType, Kind.FLOAT);
+
     static Column[] columns(StructField[] fields) {
-        Column[] columns = new Column[fields.length];
-        for (int index = 0; index < fields.length; index++) {
-            DataType type = fields[index].dataType();
-            Kind kind;
-            if (type instanceof StringType) {
-                kind = Kind.STRING;
-            } else if (type instanceof LongType) {
-                kind = Kind.LONG;
-            } else if (type instanceof IntegerType) {
-                kind = Kind.INT;
-            } else if (type instanceof ShortType) {
-                kind = Kind.SHORT;
-            } else if (type instanceof ByteType) {
-                kind = Kind.BYTE;
-            } else if (type instanceof BooleanType) {
-                kind = Kind.BOOLEAN;
-            } else if (type instanceof DoubleType) {
-                kind = Kind.DOUBLE;
-            } else if (type instanceof FloatType) {
-                kind = Kind.FLOAT;
-            } else if (type instanceof DecimalType decimal) {
-                columns[index] = new Column(Kind.DECIMAL, decimal.precision(), decimal.scale());
-                continue;
-            } else {
-                throw new IllegalArgumentException("CsvOverHttp writes strings, numbers and booleans; shape the column "
-                        + fields[index].name() + " (" + type.simpleString() + ") into one of those first");
-            }
-            columns[index] = new Column(kind, 0, 0);
+        return Arrays.stream(fields).map(CsvOverHttp::column).toArray(Column[]::new);
+    }
+
+    private static Column column(StructField field) {
+        DataType type = field.dataType();
+        if (type instanceof StringType) {
+            return new Column(Kind.STRING, 0, 0);
         }
-        return columns;
+        if (type instanceof DecimalType decimal) {
+            return new Column(Kind.DECIMAL, decimal.precision(), decimal.scale());
+        }
+        Kind kind = PLAIN_KINDS.get(type);
+        if (kind == null) {
+            throw new IllegalArgumentException("CsvOverHttp writes strings, numbers and booleans; shape the column "
+                    + field.name() + " (" + type.simpleString() + ") into one of those first");
+        }
+        return new Column(kind, 0, 0);
     }
 
     static long send(
