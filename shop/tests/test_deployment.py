@@ -95,6 +95,32 @@ def test_the_image_carries_the_warehouse_writer_beside_the_jdbc_drivers():
     assert "build-warehouse-writer" in (ROOT / "scripts" / "stack").read_text()
 
 
+def test_the_writer_builds_as_the_image_builds_it_with_pyspark_alone(tmp_path):
+    """The image's writer stage installs pyspark without its dependencies (no py4j) and runs the
+    build script with javac from PATH: the script must find pyspark's jars without importing it."""
+    if shutil.which("javac") is None:
+        pytest.skip("no javac on PATH (scripts/stack spark installs a JDK)")
+    blocked = tmp_path / "blocked" / "py4j"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text("raise ImportError('py4j is not in the writer stage')\n")
+    environment = {**os.environ, "PYTHONPATH": str(blocked.parent)}
+    environment.pop("JAVA_HOME", None)
+    jar = tmp_path / "bazaar-warehouse-writer.jar"
+
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "build-warehouse-writer"), sys.executable, str(jar)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    listing = subprocess.run(["jar", "--list", "--file", str(jar)], capture_output=True, text=True, check=True)
+    assert "bazaar/warehouse/CsvOverHttp.class" in listing.stdout
+    assert (tmp_path / "bazaar-warehouse-writer.jar.stamp").read_text().startswith("pyspark ")
+
+
 def test_prometheus_config_and_alert_rules_pass_promtool():
     """Checked as Prometheus's container sees them: its entrypoint has written the token file that
     prometheus.yml names (here in a private /tmp of a mount namespace of the check's own)."""
