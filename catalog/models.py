@@ -6,11 +6,12 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import connections, models
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalog.image_rows import ImageRows, images_from_rows
 from shop.currency import shop_currency
 
 
@@ -86,65 +87,36 @@ class CategoryTranslation(models.Model):
         return f"{self.language}: {self.name}"
 
 
-class ProductQuerySet(models.QuerySet):
-    """Products that can bring their images along in one extra query."""
+IMAGE_ROWS = "image_rows"  # the annotation `with_images` reads the images through
 
-    _attach_images = False
+
+class ProductQuerySet(models.QuerySet):
+    """Products that can bring their images along in their own query."""
 
     def with_images(self) -> "ProductQuerySet":
-        """Fetch the images of the products this queryset returns, as `product.image_list`.
-
-        Does what prefetch_related does, minus its generic machinery (a related
-        manager and a queryset per product), which costs more than the query itself
-        on a page of twenty.
-        """
-        clone = self._chain()
-        clone._attach_images = True
-        return clone
-
-    def without_images(self) -> "ProductQuerySet":
-        """The same rows, their images left for the caller to attach (`attach_images`)."""
-        clone = self._chain()
-        clone._attach_images = False
-        return clone
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._attach_images = self._attach_images
-        return clone
+        """Give each product its images in display order, as `product.image_list`, read in the
+        products' own query (catalog.image_rows): a page of products costs one query, not two."""
+        if IMAGE_ROWS in self.query.annotations:
+            return self._chain()
+        return self.annotate(**{IMAGE_ROWS: ImageRows(ProductImage)})
 
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
         super()._fetch_all()
-        if fresh and self._attach_images and self._result_cache and isinstance(self._result_cache[0], Product):
-            attach_images(self._result_cache, using=self.db)
+        if (
+            fresh
+            and self._result_cache
+            and IMAGE_ROWS in self.query.annotation_select
+            and isinstance(self._result_cache[0], Product)
+        ):
+            for product in self._result_cache:
+                images = images_from_rows(ProductImage, product.__dict__.pop(IMAGE_ROWS), self.db)
+                product.image_list = sorted(images, key=display_order)
 
 
-def attach_images(products: list["Product"], *, using: str = "default") -> None:
-    """Give each product its images in display order, as `product.image_list`, in one query.
-
-    Written as SQL rather than a filtered queryset: compiling the ORM query took
-    as long as running it, on the catalogue's busiest path. `test_attach_images`
-    pins the order to ProductImage.Meta.ordering.
-    """
-    by_product: dict[int, list[ProductImage]] = {product.pk: [] for product in products}
-    if not by_product:
-        return
-    for image in ProductImage.objects.db_manager(using).raw(_images_sql(len(by_product), using), list(by_product)):
-        by_product[image.product_id].append(image)
-    for product in products:
-        product.image_list = by_product[product.pk]
-
-
-def _images_sql(count: int, using: str) -> str:
-    quote = connections[using].ops.quote_name
-    meta = ProductImage._meta
-    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
-    placeholders = ", ".join(["%s"] * count)
-    # Identifiers come from the model's meta; the ids are bound parameters.
-    table, product_id = quote(meta.db_table), quote("product_id")
-    order = f"{quote('is_primary')} DESC, {quote('position')}, {quote('id')}"
-    return f"SELECT {columns} FROM {table} WHERE {product_id} IN ({placeholders}) ORDER BY {order}"  # noqa: S608
+def display_order(image: "ProductImage") -> tuple:
+    """ProductImage.Meta.ordering as a sort key (`test_image_rows` holds the two together)."""
+    return (not image.is_primary, image.position, image.pk)
 
 
 class Product(models.Model):
@@ -183,6 +155,11 @@ class Product(models.Model):
             models.Index(fields=["is_active", "-created_at"], name="catalog_product_active_new"),
             # by price, and counted under the stock filter from the index alone (PostgreSQL's INCLUDE)
             models.Index(fields=["is_active", "price"], include=["stock"], name="catalog_product_price_stock"),
+            # what is in stock (the shoppers' most used filter), by price: its count reads only the
+            # rows it counts, not every product's stock (0.70 → 0.48 ms at 10k products)
+            models.Index(
+                fields=["price"], condition=models.Q(is_active=True, stock__gt=0), name="catalog_product_in_stock"
+            ),
             # the home page's featured shelf: its eight best without reading the other rows
             models.Index(
                 fields=["-rating_average", "-id"],
@@ -209,7 +186,7 @@ class Product(models.Model):
 
     @property
     def gallery(self) -> list["ProductImage"]:
-        """The images in display order; the list the selectors prefetch when there is one."""
+        """The images in display order; the list `with_images` read when there is one."""
         prefetched = getattr(self, "image_list", None)
         return prefetched if prefetched is not None else list(self.images.all())
 

@@ -15,12 +15,13 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from shop.api import cursor as keyset
-from shop.pagination import SharedCountPaginator
+from shop.pagination import CountingPaginator, SharedCountPaginator
 
 
 class StandardPagination(PageNumberPagination):
     """Numbered pages or a cursor; 1 to 100 items a page (20 unless `page_size` says)."""
 
+    django_paginator_class = CountingPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -56,8 +57,8 @@ class StandardPagination(PageNumberPagination):
         if self.page_query_param in request.query_params:
             raise ValidationError({self.cursor_query_param: [_("Send either page or cursor, not both.")]})
         self.page = None
-        self.count = self.django_paginator_class(queryset, self.size).count
-        rows = list(keyset.rows_after(queryset, token)[: self.size + 1])
+        paginator = self.django_paginator_class(queryset, self.size)
+        rows, self.count = paginator.rows_and_count(keyset.rows_after(queryset, token), 0, self.size + 1)
         if len(rows) > self.size:
             rows = rows[: self.size]
             self.next_cursor = keyset.encode(rows[-1], self.ordering)
