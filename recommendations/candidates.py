@@ -100,10 +100,10 @@ def _ids(sql: str, column: str = "product_id") -> list[int]:
 
 
 def _remembered(key: str, compute: Callable[[], list], *, seconds: int | None = None) -> list:
-    found = cache.get(key)
-    if found is not None:
-        return found
-    if cache.get(OUTAGE_KEY):
+    held = cache.get_many([key, OUTAGE_KEY])  # one round trip for both, on every page with a shelf
+    if held.get(key) is not None:
+        return held[key]
+    if held.get(OUTAGE_KEY):
         raise Unavailable("the warehouse did not answer a moment ago")
     try:
         found = compute()

@@ -52,8 +52,9 @@ class CountingPaginator(Paginator):
     Under load a query's round trip costs about as much as counting ten thousand rows (the worker
     sleeps, the database wakes, the worker wakes again); with its images in the same query too
     (catalog.image_rows), the API list went from 0.73× to 0.88× of a bare DRF list on two cores
-    (docs/benchmarks.md). The total and the rows come from one snapshot, too. An empty page past the first still counts on its own, to tell "no such
-    page" (404, or the last page on the storefront) from an empty list.
+    (docs/benchmarks.md). The total and the rows come from one snapshot, too. An empty page past
+    the first still counts on its own, to tell "no such page" (404, or the last page on the
+    storefront) from an empty list.
     """
 
     def page(self, number) -> Page:
