@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import SellerProfile
 from accounts.selectors import public_shops
 from catalog.models import Category, CategoryTranslation, Product, ProductImage
+from shop.fixed_queries import FixedQuery
 from shop.shared_reads import shared_read
 
 # Public sort keys, as clients and the storefront name them, and what they mean.
@@ -162,18 +163,27 @@ def newest_products(limit: int = 8) -> list[Product]:
 
 def home_products(limit: int = 8) -> tuple[list[Product], list[Product]]:
     """The home page's featured and newest products with their images: one query where the
-    database takes two limited, ordered queries in one UNION ALL (PostgreSQL), two elsewhere.
+    database takes two limited, ordered queries in one UNION ALL (PostgreSQL), two elsewhere; their
+    SQL built once per process (shop.fixed_queries), as the shelves never change but for the limit.
 
     A union's rows come in no promised order, so each shelf is put back in its own."""
-    featured, newest = _featured_shelf(), _newest_shelf()
     if not connection.features.supports_slicing_ordering_in_compound:
-        return list(featured[:limit]), list(newest[:limit])
-    shelves = featured.annotate(shelf=Value(0))[:limit].union(newest.annotate(shelf=Value(1))[:limit], all=True)
-    rows = list(shelves)
-    return (
-        _in_order([row for row in rows if row.shelf == 0], FEATURED_ORDERING),
-        _in_order([row for row in rows if row.shelf == 1], PRODUCT_ORDERINGS["newest"]),
+        return _featured_rows(limit), _newest_rows(limit)
+    shelves: tuple[list[Product], list[Product]] = ([], [])
+    for row in _both_shelves(limit):
+        shelves[row.__dict__.pop("shelf")].append(row)  # the card is the same on either shelf
+    return _in_order(shelves[0], FEATURED_ORDERING), _in_order(shelves[1], PRODUCT_ORDERINGS["newest"])
+
+
+_featured_rows = FixedQuery(lambda limit: _featured_shelf()[:limit])
+_newest_rows = FixedQuery(lambda limit: _newest_shelf()[:limit])
+_both_shelves = FixedQuery(
+    lambda limit: (
+        _featured_shelf()
+        .annotate(shelf=Value(0))[:limit]
+        .union(_newest_shelf().annotate(shelf=Value(1))[:limit], all=True)
     )
+)
 
 
 def _in_order(products: list[Product], ordering: tuple[str, ...]) -> list[Product]:
@@ -183,8 +193,8 @@ def _in_order(products: list[Product], ordering: tuple[str, ...]) -> list[Produc
     return products
 
 
-# The home shelves' queries, built once and never evaluated (each request slices a clone):
-# filtering and ordering the annotated queryset again cost a millisecond of every home page.
+# The home shelves' querysets, filtered and ordered once (the FixedQuery objects above build their
+# SQL from them): filtering and ordering the annotated queryset again cost a millisecond a page.
 @functools.cache
 def _featured_shelf() -> QuerySet[Product]:
     return _featured(_visible_products_template())
