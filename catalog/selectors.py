@@ -101,21 +101,30 @@ def order_products(queryset: QuerySet[Product], ordering: str | None) -> QuerySe
     return queryset.order_by(*PRODUCT_ORDERINGS.get(ordering or DEFAULT_PRODUCT_ORDERING, PRODUCT_ORDERINGS["newest"]))
 
 
-def category_with_descendants(category_id: int) -> list[int] | None:
-    """The category's id and every id below it, read in one query (the tree is small); None if unknown."""
-    children: dict[int | None, list[int]] = {}
-    known: set[int] = set()
-    for pk, parent_id in Category.objects.values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-        known.add(pk)
-    if category_id not in known:
+def category_with_descendants(category_id: int, *, fresh: bool = False) -> list[int] | None:
+    """The category's id and every id below it; None if unknown. `fresh` reads the tree from the
+    database, not the shared copy (a service inside the transaction that changes the tree)."""
+    children = _category_children.__wrapped__() if fresh else _category_children()
+    if category_id not in children:
         return None
     found, frontier = [], [category_id]
     while frontier:
         current = frontier.pop()
         found.append(current)
-        frontier.extend(children.get(current, []))
+        frontier.extend(children[current])
     return found
+
+
+@shared_read(topics=("categories",))
+def _category_children() -> dict[int, list[int]]:
+    """Every category's id → its children's ids: the tree is small, and each list filtered by a
+    category would read it again (shared, and dropped when staff change a category)."""
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in Category.objects.values_list("id", "parent_id"):
+        children.setdefault(pk, [])
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
+    return children
 
 
 def named_categories() -> QuerySet[Category]:

@@ -329,7 +329,7 @@ def save_category(category: Category) -> Category:
     """Save a category; the products under it carry its name and path in their search documents."""
     category.save()
     forget("categories")
-    ids = selectors.category_with_descendants(category.pk) or [category.pk]
+    ids = selectors.category_with_descendants(category.pk, fresh=True) or [category.pk]
     enqueue(SearchQueueEntry.Kind.PRODUCT, Product.objects.filter(category_id__in=ids).values_list("pk", flat=True))
     return category
 

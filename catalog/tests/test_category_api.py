@@ -83,3 +83,22 @@ def test_bad_category_writes_answer_4xx_with_a_reason(api_as, staff):
     assert unknown_parent.status_code == 400 and "parent" in unknown_parent.json()["errors"]
     assert no_name.status_code == 400 and "name" in no_name.json()["errors"]
     assert as_form.status_code == 415
+
+
+def test_a_filter_by_category_follows_the_tree_as_staff_change_it(
+    api_as, api, staff, seller, django_capture_on_commit_callbacks
+):
+    garden, home = CategoryFactory(name="Garden"), CategoryFactory(name="Home")
+    tools = CategoryFactory(name="Tools", parent=home)
+    hammer = ProductFactory(seller=seller, category=tools)
+    assert [p["id"] for p in api.get(f"/api/v1/products?category={home.pk}").json()["results"]] == [hammer.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_as(staff).patch(f"/api/v1/categories/{tools.pk}", {"parent": garden.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        shed = api_as(staff).post("/api/v1/categories", {"name": "Shed", "parent": garden.pk}).json()
+    rake = ProductFactory(seller=seller, category_id=shed["id"])
+
+    in_garden = api.get(f"/api/v1/products?category={garden.pk}").json()["results"]
+    assert sorted(p["id"] for p in in_garden) == sorted([hammer.pk, rake.pk])  # the tree as it is now
+    assert api.get(f"/api/v1/products?category={home.pk}").json()["results"] == []
