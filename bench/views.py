@@ -17,11 +17,16 @@ class BareProductSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "description", "price", "stock", "category", "seller"]
 
 
-class BarePagination(StandardPagination):
-    """The API's pages on Django's own Paginator, as a tutorial's list has them: the page and a
-    COUNT, two queries (our lists fetch both in one, shop.pagination.CountingPaginator)."""
+class TwoQueryPaginator(Paginator):
+    """Django's own Paginator, as a tutorial's list has it: the page and a COUNT, two queries (our
+    lists fetch both in one, shop.pagination.CountingPaginator); its cursor pages likewise."""
 
-    django_paginator_class = Paginator
+    def rows_and_count(self, rows, bottom: int, top: int) -> tuple[list, int]:
+        return list(rows[bottom:top]), self.count
+
+
+class BarePagination(StandardPagination):
+    django_paginator_class = TwoQueryPaginator
 
 
 class BareProductList(generics.ListAPIView):

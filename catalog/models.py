@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -90,8 +91,25 @@ class CategoryTranslation(models.Model):
 IMAGE_ROWS = "image_rows"  # the annotation `with_images` reads the images through
 
 
+class ProductIterable(ModelIterable):
+    """Products as Django builds them, each given the images its row carries (`with_images`), in
+    every way a queryset is read (a list, `.iterator()`, `.get()`)."""
+
+    def __iter__(self):
+        using = self.queryset.db
+        for product in super().__iter__():
+            if IMAGE_ROWS in product.__dict__:
+                images = images_from_rows(ProductImage, product.__dict__.pop(IMAGE_ROWS), using)
+                product.image_list = sorted(images, key=display_order)
+            yield product
+
+
 class ProductQuerySet(models.QuerySet):
     """Products that can bring their images along in their own query."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._iterable_class = ProductIterable
 
     def with_images(self) -> "ProductQuerySet":
         """Give each product its images in display order, as `product.image_list`, read in the
@@ -99,19 +117,6 @@ class ProductQuerySet(models.QuerySet):
         if IMAGE_ROWS in self.query.annotations:
             return self._chain()
         return self.annotate(**{IMAGE_ROWS: ImageRows(ProductImage)})
-
-    def _fetch_all(self) -> None:
-        fresh = self._result_cache is None
-        super()._fetch_all()
-        if (
-            fresh
-            and self._result_cache
-            and IMAGE_ROWS in self.query.annotation_select
-            and isinstance(self._result_cache[0], Product)
-        ):
-            for product in self._result_cache:
-                images = images_from_rows(ProductImage, product.__dict__.pop(IMAGE_ROWS), self.db)
-                product.image_list = sorted(images, key=display_order)
 
 
 def display_order(image: "ProductImage") -> tuple:

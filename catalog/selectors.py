@@ -105,6 +105,8 @@ def category_with_descendants(category_id: int, *, fresh: bool = False) -> list[
     """The category's id and every id below it; None if unknown. `fresh` reads the tree from the
     database, not the shared copy (a service inside the transaction that changes the tree)."""
     children = _category_children.__wrapped__() if fresh else _category_children()
+    if category_id not in children and not fresh:  # newer than the shared copy, or not a category
+        children = _category_children.__wrapped__()
     if category_id not in children:
         return None
     found, frontier = [], [category_id]

@@ -12,6 +12,9 @@ from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 
 TOTAL = "page_total"  # the annotation a page's rows carry their list's total in, while it is read
+# Rows a page may skip in the one-query path; deeper pages count first, as Django's Paginator does, so
+# a page number far past the end costs a count, not a walk through every row with its subqueries.
+ONE_QUERY_DEPTH = 2_000
 
 
 class RowCount(models.Expression):
@@ -24,6 +27,9 @@ class RowCount(models.Expression):
 
     output_field = models.BigIntegerField()
     empty_result_set_value = 0
+
+    def get_group_by_cols(self):
+        return []  # one value for the whole statement: a grouped list (sellers and their counts) is not grouped by it
 
     def __init__(self, queryset: models.QuerySet) -> None:
         super().__init__()
@@ -54,12 +60,17 @@ class CountingPaginator(Paginator):
     (catalog.image_rows), the API list went from 0.73× to 0.88× of a bare DRF list on two cores
     (docs/benchmarks.md). The total and the rows come from one snapshot, too. An empty page past
     the first still counts on its own, to tell "no such page" (404, or the last page on the
-    storefront) from an empty list.
+    storefront) from an empty list; a page deeper than ONE_QUERY_DEPTH rows, or one whose total is
+    known, is Django's (the total first).
     """
+
+    _asked_for_total = False
 
     def page(self, number) -> Page:
         number = _whole_number(number, self.error_messages)
         bottom = (number - 1) * self.per_page
+        if bottom > ONE_QUERY_DEPTH or self._total_known():
+            return super().page(number)  # the total first, as Django does: a page past the end is not read
         rows, _ = self.rows_and_count(self.object_list, bottom, bottom + self.per_page + self.orphans)
         if not rows and number > 1:  # past the end, or the rows went since: the total decides
             return super().page(number)
@@ -79,23 +90,28 @@ class CountingPaginator(Paginator):
             return self.page(self.num_pages)
 
     def rows_and_count(self, rows: models.QuerySet, bottom: int, top: int) -> tuple[list, int]:
-        """`rows[bottom:top]` (rows drawn from this paginator's list) and the list's total, in one
-        query unless the total is known already."""
-        if "count" not in self.__dict__:
-            known = self.known_count()
-            if known is not None:
-                self.count = known
-        if "count" in self.__dict__ or not _is_model_queryset(rows):
+        """`rows[bottom:top]` (rows drawn from this paginator's list: the list itself, or the rows
+        after a cursor) and the list's total, in one query unless the total is known already."""
+        if self._total_known() or not _is_model_queryset(rows):
             return list(rows[bottom:top]), self.count
         fetched = list(with_total(rows, counted=self.object_list)[bottom:top])
         total = take_total(fetched)
-        if total is None and bottom == 0:  # nothing from the first row on: an empty list
+        if total is None and bottom == 0 and rows is self.object_list:  # no row at all: an empty list
             total = 0
-        if total is None:  # no row to carry it
+        if total is None:  # no row to carry it (past the end, or nothing after the cursor)
             return fetched, self.count
         self.count = total
         self.counted(total)
         return fetched, total
+
+    def _total_known(self) -> bool:
+        """Whether the total is known without counting (set by a caller, or shared: asked once)."""
+        if "count" not in self.__dict__ and not self._asked_for_total:
+            self._asked_for_total = True
+            known = self.known_count()
+            if known is not None:
+                self.count = known
+        return "count" in self.__dict__
 
     def known_count(self) -> int | None:
         """A total known without counting (none here)."""
@@ -118,9 +134,8 @@ class SharedCountPaginator(CountingPaginator):
 
     @cached_property
     def count(self) -> int:
-        known = self.known_count()
-        if known is not None:
-            return known
+        if self._total_known():
+            return self.__dict__["count"]
         count = super().count
         self.counted(count)
         return count
@@ -141,14 +156,20 @@ class SharedCountPaginator(CountingPaginator):
         if not settings.CATALOGUE_COUNT_SECONDS or not isinstance(self.object_list, models.QuerySet):
             return None
         try:
-            sql = str(self.object_list.order_by().values("pk").query)
+            sql = repr(self.object_list.order_by().values("pk").query.sql_with_params())  # parameters apart
         except EmptyResultSet:  # `.none()` has no SQL to name it by
             return None
         return "catalogue-count:" + hashlib.sha256(sql.encode()).hexdigest()
 
 
 def _is_model_queryset(object_list) -> bool:
-    return isinstance(object_list, models.QuerySet) and issubclass(object_list._iterable_class, ModelIterable)
+    """A queryset of model instances that a column can be added to (not a union, not sliced)."""
+    return (
+        isinstance(object_list, models.QuerySet)
+        and issubclass(object_list._iterable_class, ModelIterable)
+        and not object_list.query.combinator
+        and not object_list.query.is_sliced
+    )
 
 
 def _whole_number(number, messages: dict) -> int:

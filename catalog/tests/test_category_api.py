@@ -102,3 +102,23 @@ def test_a_filter_by_category_follows_the_tree_as_staff_change_it(
     in_garden = api.get(f"/api/v1/products?category={garden.pk}").json()["results"]
     assert sorted(p["id"] for p in in_garden) == sorted([hammer.pk, rake.pk])  # the tree as it is now
     assert api.get(f"/api/v1/products?category={home.pk}").json()["results"] == []
+
+
+def test_a_renamed_category_requeues_the_products_of_a_child_newer_than_the_shared_tree(seller, search_index):
+    from catalog import selectors, services
+    from catalog.models import SearchQueueEntry
+
+    home = CategoryFactory(name="Home")
+    selectors.category_with_descendants(home.pk)  # the tree is now shared, without the child below
+    lamps = CategoryFactory(name="Lamps", parent=home)  # made without the service: the copy is stale
+    lamp = ProductFactory(seller=seller, category=lamps)
+    SearchQueueEntry.objects.all().delete()
+
+    home.name = "House"
+    services.save_category(home)
+
+    queued = set(
+        SearchQueueEntry.objects.filter(kind=SearchQueueEntry.Kind.PRODUCT).values_list("object_id", flat=True)
+    )
+    assert lamp.pk in queued  # its document carries the category's path: it must be indexed again
+    assert selectors.category_with_descendants(lamps.pk) == [lamps.pk]  # a category newer than the copy is found

@@ -76,13 +76,16 @@ def test_counting_and_filtering_through_the_products_leave_the_images_out(shelf)
     assert not any("image_row" in query["sql"] for query in sent.captured_queries)
 
 
-def test_the_images_follow_the_product_into_a_subquery(shelf):
+def test_every_way_of_reading_the_products_gives_them_their_images(shelf):
     first, _, _ = shelf
-    inner = selectors.visible_products().filter(pk=first.pk)
+    visible = selectors.visible_products().order_by("pk")
 
-    (product,) = Product.objects.filter(pk__in=inner.values("pk")).with_images()
+    by_iterator = {product.pk: product for product in visible.iterator()}
+    got = visible.get(pk=first.pk)
 
-    assert len(product.image_list) == 3
+    assert [len(by_iterator[p.pk].image_list) for p in shelf] == [3, 1, 0]
+    assert [image.pk for image in got.image_list] == [image.pk for image in first.images.all()]
+    assert not any("image_rows" in vars(product) for product in [got, *by_iterator.values()])
 
 
 SQLITE_CHECK = """

@@ -111,3 +111,71 @@ def test_the_api_list_and_its_cursor_carry_the_list_s_total_in_one_query(client,
     assert first["count"] == second["count"] == last["count"] == 5
     assert len(second["results"]) == 2 and len(last["results"]) == 1 and last["next"] is None
     assert past.status_code == 404
+
+
+def test_an_empty_page_after_a_cursor_keeps_the_list_s_total(client, settings):
+    settings.CATALOGUE_COUNT_SECONDS = 30  # shared, as deployed: a wrong total would stay for everyone
+    ProductFactory.create_batch(3)
+    first = client.get("/api/v1/products?page_size=3").json()
+    last_cursor = keyset_after_last(first)
+    from django.core.cache import cache
+
+    cache.clear()  # the total is not known when the empty cursor page is read
+
+    after_the_end = client.get(f"/api/v1/products?page_size=3&cursor={last_cursor}").json()
+    again = client.get("/api/v1/products?page_size=1&page=3")
+
+    assert after_the_end["results"] == [] and after_the_end["count"] == 3
+    assert again.status_code == 200 and again.json()["count"] == 3
+
+
+def keyset_after_last(answer: dict) -> str:
+    """A cursor after the answer's last row (the API gives none at the end of the list)."""
+    from catalog.models import Product
+    from shop.api import cursor as keyset
+
+    last = Product.objects.get(pk=answer["results"][-1]["id"])
+    return keyset.encode(last, keyset.ordering_of(Product.objects.order_by("-created_at", "-id")))
+
+
+def test_a_page_number_far_past_the_end_is_a_404_or_the_last_page(client, settings):
+    settings.CATALOGUE_COUNT_SECONDS = 0
+    ProductFactory.create_batch(3)
+
+    with CaptureQueriesContext(connection) as sent:
+        refused = client.get("/api/v1/products?page=10000000000000000000")
+    queries = [query["sql"] for query in sent.captured_queries]  # read now: the next request empties the log
+    shown = client.get("/products/?page=10000000000000000000")
+
+    assert refused.status_code == 404
+    assert ["COUNT(" in sql and "OFFSET" not in sql for sql in queries] == [True]  # counted, not walked
+    assert shown.status_code == 200 and shown.context["page"].number == 1
+
+
+def test_a_shared_total_is_read_from_the_cache_and_the_page_is_one_query(client, settings):
+    settings.CATALOGUE_COUNT_SECONDS = 30
+    ProductFactory.create_batch(5)
+
+    sent = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get("/api/v1/products?page_size=2&page=2").json()
+        sent.append([query["sql"] for query in captured.captured_queries])
+
+    assert answer["count"] == 5 and len(answer["results"]) == 2
+    assert [len(queries) for queries in sent] == [1, 1]
+    assert "COUNT(" in sent[0][0] and "COUNT(" not in sent[1][0]  # counted once, then shared
+
+
+def test_grouped_and_combined_lists_page_as_django_s(products):
+    from django.db.models import Count
+
+    from accounts.models import User
+
+    grouped = User.objects.annotate(products_sold=Count("products")).order_by("pk")
+    combined = products.filter(pk__lte=products[2].pk).union(products.filter(pk__gte=products[5].pk)).order_by("pk")
+
+    for queryset in (grouped, combined):
+        ours, django_s = CountingPaginator(queryset, 2).page(2), Paginator(queryset, 2).page(2)
+        assert [getattr(row, "pk", row) for row in ours] == [getattr(row, "pk", row) for row in django_s]
+        assert ours.paginator.count == django_s.paginator.count
