@@ -61,33 +61,35 @@ class ImageRows(models.Func):
 def images_from_rows(image_model: type[models.Model], text: str | None, using: str) -> list[models.Model]:
     """The images a row's ImageRows column holds, as model instances (in no particular order).
 
-    Values arrive as JSON has them; the three kinds that JSON cannot carry as Python has them
-    (booleans SQLite keeps as 0 and 1, timestamps, JSON the database already nested) are turned
-    back here. `test_image_rows` compares every field with the instances a plain query builds.
+    Values arrive as JSON has them: booleans (SQLite keeps 0 and 1) and timestamps are turned back
+    here, JSON columns arrive already nested (the SQL above). `test_image_rows` compares every
+    field with the instances a plain query builds.
     """
     if not text:
         return []
     fields = image_model._meta.concrete_fields
     names = [field.attname for field in fields]
-    kinds = [_kind(field) for field in fields]
-    return [
-        image_model.from_db(using, names, [_convert(kind, value) for kind, value in zip(kinds, row, strict=True)])
-        for row in json.loads(text)
-    ]
+    converters = [_converter(field) for field in fields]
+    return [image_model.from_db(using, names, _values(converters, row)) for row in json.loads(text)]
 
 
-def _kind(field: models.Field) -> str:
+def _values(converters: list, row: list) -> list:
+    return [value if value is None else convert(value) for convert, value in zip(converters, row, strict=True)]
+
+
+def _converter(field: models.Field):
+    """How a JSON value becomes what the field holds in Python."""
     if isinstance(field, models.BooleanField):
-        return "boolean"
+        return bool
     if isinstance(field, models.DateTimeField):
-        return "datetime"
-    return "as is"
+        return _moment
+    return _as_is
 
 
-def _convert(kind: str, value):
-    if value is None or kind == "as is":
-        return value
-    if kind == "boolean":
-        return bool(value)
-    moment = parse_datetime(value)
+def _moment(text: str):
+    moment = parse_datetime(text)
     return timezone.make_aware(moment, UTC) if timezone.is_naive(moment) else moment
+
+
+def _as_is(value):
+    return value

@@ -104,9 +104,9 @@ def order_products(queryset: QuerySet[Product], ordering: str | None) -> QuerySe
 def category_with_descendants(category_id: int, *, fresh: bool = False) -> list[int] | None:
     """The category's id and every id below it; None if unknown. `fresh` reads the tree from the
     database, not the shared copy (a service inside the transaction that changes the tree)."""
-    children = _category_children.__wrapped__() if fresh else _category_children()
-    if category_id not in children and not fresh:  # newer than the shared copy, or not a category
-        children = _category_children.__wrapped__()
+    children = None if fresh else _category_children()
+    if children is None or category_id not in children:  # asked fresh, newer than the copy, or unknown
+        children = _read_category_children()
     if category_id not in children:
         return None
     found, frontier = [], [category_id]
@@ -117,16 +117,18 @@ def category_with_descendants(category_id: int, *, fresh: bool = False) -> list[
     return found
 
 
-@shared_read(topics=("categories",))
-def _category_children() -> dict[int, list[int]]:
-    """Every category's id → its children's ids: the tree is small, and each list filtered by a
-    category would read it again (shared, and dropped when staff change a category)."""
+def _read_category_children() -> dict[int, list[int]]:
+    """Every category's id → its children's ids, from the database (the tree is small)."""
     children: dict[int, list[int]] = {}
     for pk, parent_id in Category.objects.values_list("id", "parent_id"):
         children.setdefault(pk, [])
         if parent_id is not None:
             children.setdefault(parent_id, []).append(pk)
     return children
+
+
+# Each list filtered by a category would read the tree again: shared, and dropped when staff change it.
+_category_children = shared_read(topics=("categories",))(_read_category_children)
 
 
 def named_categories() -> QuerySet[Category]:

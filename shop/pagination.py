@@ -40,9 +40,9 @@ class RowCount(models.Expression):
         return f"(SELECT COUNT(*) FROM ({inner}) counted_rows)", params  # noqa: S608 (compiled by the ORM)
 
 
-def with_total(queryset: models.QuerySet, counted: models.QuerySet | None = None) -> models.QuerySet:
-    """`queryset` with each row carrying the number of rows `counted` (itself by default) matches."""
-    return queryset.annotate(**{TOTAL: RowCount(queryset if counted is None else counted)})
+def with_total(queryset: models.QuerySet, counted: models.QuerySet) -> models.QuerySet:
+    """`queryset` with each row carrying the number of rows `counted` matches."""
+    return queryset.annotate(**{TOTAL: RowCount(counted)})
 
 
 def take_total(rows: list) -> int | None:
