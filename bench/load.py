@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import cpu_share
 from bench import profile as bench_profile
 from bench.common import DEMO_PASSWORD, ROOT, WORKERS, ensure_database, environment, log, manage, seed_demo
 from shop.testing import gunicorn
@@ -156,18 +157,19 @@ def _step(base: str, users: int, products: str, tokens: str) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         prefix = str(Path(folder) / "step")
         busy_before, total_before = _cpu_busy()
-        subprocess.run(
-            [
-                sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{STEP_SECONDS}s", "--host", base,
-                "--csv", prefix, "--only-summary", "--loglevel", "WARNING",
-            ],
-            env={**os.environ, "DEMO_PASSWORD": DEMO_PASSWORD, "LOAD_BUYERS": str(BUYERS),
-                 "LOAD_PRODUCTS_FILE": products, "LOAD_TOKENS_FILE": tokens},
-            check=False,
-            capture_output=True,
-            timeout=STEP_SECONDS + 120,
-        )  # fmt: skip
+        with cpu_share.Account() as programs:
+            subprocess.run(
+                [
+                    sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                    "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{STEP_SECONDS}s", "--host", base,
+                    "--csv", prefix, "--only-summary", "--loglevel", "WARNING",
+                ],
+                env={**os.environ, "DEMO_PASSWORD": DEMO_PASSWORD, "LOAD_BUYERS": str(BUYERS),
+                     "LOAD_PRODUCTS_FILE": products, "LOAD_TOKENS_FILE": tokens},
+                check=False,
+                capture_output=True,
+                timeout=STEP_SECONDS + 120,
+            )  # fmt: skip
         busy_after, total_after = _cpu_busy()
         with open(f"{prefix}_stats.csv", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -178,6 +180,7 @@ def _step(base: str, users: int, products: str, tokens: str) -> dict:
         "cpu": 100 * (busy_after - busy_before) / max(1, total_after - total_before),
         "rows": {row["Name"]: row for row in rows},
         "failures": failures,
+        "programs": programs.shares(),
     }
 
 
@@ -208,6 +211,8 @@ def _report(steps: list[dict]) -> None:
         for name, row in sorted(step["rows"].items()):
             if name != "Aggregated":
                 print(f"| {name} | {_figures(row)} |")
+        print("\nWhere the machine's CPU went (percent of both cores):", end=" ")
+        print(" · ".join(f"{program} {share:.0f}%" for program, share in step["programs"] if share >= 0.5))
         for failure in step["failures"]:
             print(f"\nFailed {failure['Occurrences']}× · {failure['Name']}: `{failure['Error'][:160]}`")
 

@@ -1,11 +1,11 @@
 """`make bench`: every benchmark, each printing a Markdown table for docs/benchmarks.md.
 
-BENCH_ONLY=catalogue, search, pipeline, recs, load or cluster runs one of them.
+BENCH_ONLY=catalogue, search, hashing, pipeline, recs, load or cluster runs one of them.
 """
 
 import os
 
-from bench import catalogue, cluster, load, pipeline, recs, search
+from bench import catalogue, cluster, load, password_hash, pipeline, recs, search
 
 
 def main() -> None:
@@ -14,6 +14,8 @@ def main() -> None:
         catalogue.run()
     if only in ("", "search"):
         search.run()
+    if only in ("", "hashing"):
+        password_hash.run()
     if only in ("", "pipeline"):
         pipeline.run()
     if only in ("", "recs"):
