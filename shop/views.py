@@ -51,10 +51,20 @@ def set_language(request):
     it comes from another site (Origin, Sec-Fetch-Site: headers a page cannot forge). That also
     covers a signed-in person whose browser leaves the session cookie off a cross-site POST
     (SameSite=Lax): their switch arrives as a stranger's, and is refused for where it came from.
+
+    A page rendered before its visitor signed in (another tab, the back button) has a switcher
+    without a token. When the browser says the form was posted by a page of this very site
+    (`Sec-Fetch-Site: same-origin`, which no page can set or forge), it is the person's own
+    switch and is taken as such; without that word from the browser, the token is needed.
     """
     from accounts import services as account_services
 
-    refused = _csrf_refusal(request) if request.user.is_authenticated else _cross_site_refusal(request)
+    if not request.user.is_authenticated:
+        refused = _cross_site_refusal(request)
+    elif request.headers.get("Sec-Fetch-Site") == "same-origin":
+        refused = None
+    else:
+        refused = _csrf_refusal(request)
     if refused is not None:
         return refused
     next_path = urlsplit(request.POST.get("next") or request.GET.get("next") or "").path

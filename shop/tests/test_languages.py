@@ -193,6 +193,26 @@ def test_a_signed_in_persons_switch_needs_the_token_their_page_carries(buyer):
     assert response.status_code == 302 and User.objects.get(pk=buyer.pk).language == "ru"
 
 
+def test_a_page_rendered_before_signing_in_switches_when_the_browser_says_it_is_the_sites_own(buyer):
+    """The switcher of a page rendered while the visitor was not signed in carries no token; after
+    signing in (in another tab), that switch is theirs when the browser says it came from this site."""
+    browser = Client(enforce_csrf_checks=True)
+    tokenless_switcher = browser.get("/products/").content.decode()
+    assert 'name="csrfmiddlewaretoken"' not in tokenless_switcher.split('class="language-switcher"')[1][:400]
+    browser.force_login(buyer)
+
+    own = browser.post("/i18n/setlang/", {"language": "ru", "next": "/products/"}, HTTP_SEC_FETCH_SITE="same-origin")
+    assert own.status_code == 302 and own["Location"] == "/ru/products/"
+    assert own.cookies["django_language"].value == "ru"
+    assert User.objects.get(pk=buyer.pk).language == "ru"
+
+    for word in ("same-site", "cross-site", None):  # a sibling site, another site, a browser that does not say
+        headers = {"HTTP_SEC_FETCH_SITE": word} if word else {}
+        refused = browser.post("/i18n/setlang/", {"language": "en", "next": "/ru/products/"}, **headers)
+        assert refused.status_code == 403, word
+    assert User.objects.get(pk=buyer.pk).language == "ru"
+
+
 def test_the_switcher_refuses_to_send_anyone_to_another_site(client):
     response = client.post("/i18n/setlang/", {"language": "ru", "next": "https://evil.example/"})
 
