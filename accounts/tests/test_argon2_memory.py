@@ -83,11 +83,12 @@ def test_hashes_of_another_shape_are_left_to_the_library():
 def test_unreadable_hashes_fail_as_djangos_own_hasher_fails():
     ours, stock = Argon2idPasswordHasher(), Argon2PasswordHasher()
     good = ours.encode("s", "saltsalt")
+    salt = good.split("$")[4]
     unreadable = [
         "argon2$argon2id$nonsense",
         "argon2$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$",  # no hash
         good.replace("m=47104,", "m=1,"),  # less memory than Argon2 allows
-        good.replace(good.split("$")[5], "c2FsdA"),  # a salt too short
+        good.replace(salt, "c2FsdA"),  # a salt too short
         good.replace("t=1,", "t=9999999999,"),  # more passes than a 32-bit count holds
         good.replace("t=1,", "t=99999999999,"),  # more digits than a hash of ours has
         good[:-2] + "!!",  # not Base64
@@ -99,6 +100,33 @@ def test_unreadable_hashes_fail_as_djangos_own_hasher_fails():
         ours.verify("s", "argon2$bcrypt$whatever")
     with pytest.raises(InvalidHashError):
         stock.verify("s", "argon2$bcrypt$whatever")
+
+
+def _uncanonical(text: str) -> str:
+    """The same bytes in Base64 with the last character's spare bits set: decoders that do not
+    check read it as `text`, the library refuses it."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    spare = {2: 0b1111, 3: 0b11}.get(len(text) % 4)
+    assert spare, "a length with spare bits"
+    return text[:-1] + alphabet[alphabet.index(text[-1]) | spare]
+
+
+def test_hashes_written_otherwise_than_the_library_writes_them_are_refused_as_the_library_refuses_them():
+    """Only the right password could pass here, but a hash only we accepted would never be redone."""
+    ours, stock = Argon2idPasswordHasher(), Argon2PasswordHasher()
+    good = ours.encode("s", "saltsalt12345678")
+    salt, digest = good.split("$")[4:6]
+    written_otherwise = [
+        good.replace("m=47104,", "m=047104,"),  # leading zeros
+        good.replace("t=1,", "t=01,"),
+        good.replace("p=1$", "p=01$"),
+        good.replace(digest, _uncanonical(digest)),  # the hash's Base64 with spare bits set
+        good.replace(salt, _uncanonical(salt)),
+    ]
+    assert ours.verify("s", good) and stock.verify("s", good)
+    for encoded in written_otherwise:
+        assert stock.verify("s", encoded) is False, encoded
+        assert ours.verify("s", encoded) is False, encoded
 
 
 def test_the_kept_memory_is_reused_not_mapped_again():
@@ -117,6 +145,30 @@ def test_nothing_of_a_hash_stays_in_the_kept_memory():
 
     assert argon2_memory._idle
     assert all(not any(bytes(argon2_memory.ffi.buffer(buffer))) for buffer in argon2_memory._idle)
+
+
+def test_memory_of_a_hash_that_failed_midway_is_never_used_again():
+    """Argon2 hands its memory back (wiped) only when the hash ends well; when it does not (a thread
+    that could not start), a thread of that hash may still be writing to it."""
+    pointer = argon2_memory.ffi.new("uint8_t **")
+    argon2_memory._ALLOCATE(pointer, 4096)  # Argon2 took the memory...
+    taken = argon2_memory._lent.buffer
+    assert pointer[0] != argon2_memory.ffi.NULL
+    argon2_memory._settle()  # ...and the hash ended without handing it back
+
+    assert all(buffer is not taken for buffer in argon2_memory._idle)
+    assert any(buffer is taken for buffer in argon2_memory._abandoned)
+
+
+def test_memory_larger_than_ours_is_borrowed_for_one_hash_not_kept(monkeypatch):
+    """A hash of Django's own parameters (100 MiB) would otherwise push ours out and stay."""
+    monkeypatch.setattr(argon2_memory, "LARGEST_KEPT", 512 * 1024)
+    monkeypatch.setattr(argon2_memory, "_idle", [])
+
+    argon2_memory.encode(b"older", secrets.token_bytes(16), _parameters(1, 1024, 1, 32, Type.ID))
+    assert argon2_memory._idle == []
+    argon2_memory.encode(b"ours", secrets.token_bytes(16), _parameters(1, 256, 1, 32, Type.ID))
+    assert [len(buffer) for buffer in argon2_memory._idle] == [256 * 1024]
 
 
 def test_threads_hashing_at_once_each_get_their_own_memory():
@@ -152,6 +204,7 @@ def test_djangos_stock_hasher_and_ours_read_each_others_hashes():
     assert mine.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_forked_child_starts_with_its_own_lock_and_no_buffers():
     argon2_memory.encode(b"parent", secrets.token_bytes(16), _parameters(1, 64, 1, 32, Type.ID))
     assert argon2_memory._idle
@@ -159,8 +212,9 @@ def test_a_forked_child_starts_with_its_own_lock_and_no_buffers():
         child = os.fork()
         if child == 0:  # the child: hashes (needing the lock) and reports through its exit status
             try:
+                fresh = not argon2_memory._idle
                 argon2_memory.encode(b"child", secrets.token_bytes(16), _parameters(1, 64, 1, 32, Type.ID))
-                os._exit(0)
+                os._exit(0 if fresh else 2)
             finally:
                 os._exit(1)
     for _ in range(200):  # a child stuck on the parent's lock would never end: give it 20 s
