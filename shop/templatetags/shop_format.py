@@ -6,11 +6,14 @@ from functools import cache
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_info
 
 from shop.i18n import formatting
 
 register = template.Library()
+CURRENT = mark_safe(' aria-current="true"')
 
 
 @register.filter
@@ -40,10 +43,21 @@ def _language_names(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 @register.simple_tag
-def language_choices() -> list[dict]:
-    """The switcher's languages, each by its own name ('Русский', 'English'), and which one the page
-    speaks. Django's `get_language_info_list` builds the same from scratch on every page (about a
-    thousand Python calls); the names never change while the process runs."""
-    current = translation.get_language()
-    names = _language_names(tuple(code for code, _name in settings.LANGUAGES))
-    return [{"code": code, "name": name, "current": code == current} for code, name in names]
+def language_buttons() -> SafeString:
+    """The switcher's buttons, each language by its own name ('Русский', 'English'), the page's own
+    marked current. Django's `get_language_info_list` and a template loop built them on every page
+    (about a thousand Python calls); they are the same for every page in a language."""
+    return _language_buttons(translation.get_language(), tuple(code for code, _name in settings.LANGUAGES))
+
+
+@cache
+def _language_buttons(current: str, codes: tuple[str, ...]) -> SafeString:
+    return format_html_join(
+        "",
+        '<button type="submit" name="language" value="{0}" lang="{0}" class="link{1}"{2} data-testid="language-{0}">'
+        "{3}</button>",
+        (
+            (code, " current" if code == current else "", CURRENT if code == current else "", name)
+            for code, name in _language_names(codes)
+        ),
+    )

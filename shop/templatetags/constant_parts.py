@@ -1,0 +1,92 @@
+"""`{% constant %}…{% endconstant %}`: a piece of a template that is the same for every request in a
+language, rendered once per process and language and then reused.
+
+Every page wears the same shell (base.html): the skip link, the brand, the search form, the main
+links, the footer. Its `{% translate %}` and `{% url %}` tags cost Django a few microseconds each,
+and together the shell cost a third of the search page's CPU and a sixth of the catalogue page's
+(`bench.inprocess`, with the shell and without). What they produce depends on nothing but the
+active language (and the address the site is served under), so it is worked out once.
+
+Only what cannot depend on the request is allowed inside, and that is checked when the template is
+compiled, not trusted: text, comments, `{% translate "literal" %}`, `{% url 'name' literal args %}`
+(with `as` to name it for a `{% blocktranslate %}` below it), `{% static 'literal' %}`, and
+`{% blocktranslate %}` whose only variables are those URLs. Anything else (a variable, an `{% if %}`,
+a CSRF token) is a TemplateSyntaxError naming the tag, so a later edit cannot make a page show one
+visitor's data to another.
+"""
+
+from django import template
+from django.template.base import Node, NodeList, TextNode, TokenType, Variable
+from django.template.defaulttags import CommentNode, LoadNode, URLNode
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+from django.templatetags.static import StaticNode
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+def _literal(expression) -> bool:
+    """A filter expression that is a quoted string or a number, without filters."""
+    if expression is None or expression.filters:
+        return False
+    return not isinstance(expression.var, Variable) or expression.var.lookups is None
+
+
+def _refusal(node: Node, bound: set[str]) -> str | None:
+    """Why `node` may differ from one request to the next; None when it cannot. URLs named with
+    `as` are added to `bound`."""
+    if isinstance(node, (TextNode, CommentNode, LoadNode)):
+        return None
+    if isinstance(node, TranslateNode):
+        literal = _literal(node.filter_expression) and not node.asvar and node.message_context is None
+        return None if literal else "a {% translate %} of anything but a quoted string"
+    if isinstance(node, URLNode):
+        if not (_literal(node.view_name) and all(map(_literal, [*node.args, *node.kwargs.values()]))):
+            return "a {% url %} with a variable in it"
+        if node.asvar:
+            bound.add(node.asvar)
+        return None
+    if isinstance(node, StaticNode):
+        return None if _literal(node.path) and not node.varname else "a {% static %} of a variable"
+    if isinstance(node, BlockTranslateNode):
+        names = {token.contents for token in node.singular if token.token_type == TokenType.VAR}
+        simple = not (node.plural or node.counter or node.extra_context or node.asvar or node.message_context)
+        if simple and names <= bound:
+            return None
+        return "a {% blocktranslate %} with a variable that is not a URL named above it"
+    return f"{type(node).__name__} ({node.token.contents if node.token else 'text'}), which may depend on the request"
+
+
+class ConstantNode(Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist: NodeList):
+        self.nodelist = nodelist
+        self.rendered: dict[tuple, SafeString] = {}  # (language, script prefix, URLconf, escaping) → HTML
+
+    def render(self, context) -> str:
+        key = (translation.get_language(), get_script_prefix(), get_urlconf(), context.autoescape)
+        html = self.rendered.get(key)
+        if html is None:
+            with context.push():  # the URLs it names with `as` stay inside it
+                html = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered by the template engine)
+            self.rendered[key] = html
+        return html
+
+
+@register.tag
+def constant(parser, token) -> ConstantNode:
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% constant %} takes no arguments.")
+    nodelist = parser.parse(("endconstant",))
+    parser.delete_first_token()
+    bound: set[str] = set()
+    for node in nodelist:  # nothing allowed has nodes inside it: one with any is refused here
+        reason = _refusal(node, bound)
+        if reason is not None:
+            raise template.TemplateSyntaxError(
+                f"{{% constant %}} holds only what is the same for every request in a language; it holds {reason}."
+            )
+    return ConstantNode(nodelist)
