@@ -25,6 +25,9 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
+# Languages times application namespaces, a handful each; a key space that grows past this (an address
+# prefix taken from a request, say) is rendered every time rather than held without bound.
+KEPT_VARIANTS = 256
 
 
 def _literal(expression) -> bool:
@@ -64,16 +67,32 @@ class ConstantNode(Node):
 
     def __init__(self, nodelist: NodeList):
         self.nodelist = nodelist
-        self.rendered: dict[tuple, SafeString] = {}  # (language, script prefix, URLconf, escaping) → HTML
+        # (language, script prefix, URLconf, current application, escaping) → HTML
+        self.rendered: dict[tuple, SafeString] = {}
 
     def render(self, context) -> str:
-        key = (translation.get_language(), get_script_prefix(), get_urlconf(), context.autoescape)
+        language, prefix, urlconf = translation.get_language(), get_script_prefix(), get_urlconf()
+        key = (language, prefix, urlconf, _current_app(context), context.autoescape)
         html = self.rendered.get(key)
         if html is None:
             with context.push():  # the URLs it names with `as` stay inside it
                 html = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered by the template engine)
-            self.rendered[key] = html
+            if len(self.rendered) < KEPT_VARIANTS:
+                self.rendered[key] = html
         return html
+
+
+def _current_app(context) -> str | None:
+    """The application instance `{% url %}` reverses namespaced names in (Django's URLNode reads the
+    same): the request's `current_app`, else the namespace of the view that answers."""
+    request = getattr(context, "request", None)
+    if request is None:
+        return None
+    current_app = getattr(request, "current_app", None)
+    if current_app is not None:
+        return current_app
+    match = getattr(request, "resolver_match", None)
+    return match.namespace if match is not None else None
 
 
 @register.tag

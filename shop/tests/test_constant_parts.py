@@ -102,3 +102,19 @@ def test_a_url_named_for_a_blocktranslate_stays_inside():
 def test_anything_that_may_depend_on_the_request_is_refused_when_the_template_is_compiled(inside):
     with pytest.raises(TemplateSyntaxError, match="same for every request in a language"):
         Template(f"{{% load i18n static constant_parts %}}{{% constant %}}{inside}{{% endconstant %}}")
+
+
+def test_no_more_variants_are_kept_than_the_bound(monkeypatch):
+    from shop.templatetags import constant_parts
+
+    monkeypatch.setattr(constant_parts, "KEPT_VARIANTS", 2)
+    page = Template('{% load constant_parts %}{% constant %}{% url "home" %}{% endconstant %}')
+    node = next(node for node in page.nodelist if isinstance(node, constant_parts.ConstantNode))
+    with translation.override("en"):
+        for prefix in ("/a/", "/b/", "/c/", "/d/"):
+            set_script_prefix(prefix)
+            try:
+                assert page.render(Context()) == prefix
+            finally:
+                set_script_prefix("/")
+    assert len(node.rendered) == 2
