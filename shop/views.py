@@ -61,8 +61,8 @@ def set_language(request):
 
     if not request.user.is_authenticated:
         refused = _cross_site_refusal(request)
-    elif request.headers.get("Sec-Fetch-Site") == "same-origin":
-        refused = None
+    elif request.headers.get("Sec-Fetch-Site") == "same-origin" and _cross_site_refusal(request) is None:
+        refused = None  # and an Origin, when the browser sends one, that is this site's
     else:
         refused = _csrf_refusal(request)
     if refused is not None:

@@ -12,10 +12,21 @@ compiled, not trusted: text, comments, `{% translate "literal" %}`, `{% url 'nam
 (with `as` to name it for a `{% blocktranslate %}` below it), `{% static 'literal' %}`, and
 `{% blocktranslate %}` whose only variables are those URLs. Anything else (a variable, an `{% if %}`,
 a CSRF token) is a TemplateSyntaxError naming the tag, so a later edit cannot make a page show one
-visitor's data to another.
+visitor's data to another. The node types are compared exactly: a custom tag built on one of them
+(an absolute URL from the request's host, say) is refused too.
+
+What the kept HTML is keyed by is what those tags read: the active language, the address prefix the
+site is served under, the URLconf and application instance `{% url %}` reverses in, and whether
+the context escapes. `{% static %}` is taken to be a function of its path alone, as it is with the
+static files storage this project uses (a storage that signed or varied its URLs per request would
+not belong in a constant part). A change of settings (in tests) forgets everything kept.
 """
 
+import weakref
+
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.base import Node, NodeList, TextNode, TokenType, Variable
 from django.template.defaulttags import CommentNode, LoadNode, URLNode
 from django.templatetags.i18n import BlockTranslateNode, TranslateNode
@@ -25,9 +36,11 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
-# Languages times application namespaces, a handful each; a key space that grows past this (an address
-# prefix taken from a request, say) is rendered every time rather than held without bound.
+# Languages times application namespaces, a handful each. A key space that grows past this (an address
+# prefix a misconfigured proxy lets clients choose, say) starts over rather than grow without bound.
 KEPT_VARIANTS = 256
+ALLOWED = (TextNode, CommentNode, LoadNode, TranslateNode, URLNode, StaticNode, BlockTranslateNode)
+_nodes: "weakref.WeakSet[ConstantNode]" = weakref.WeakSet()
 
 
 def _literal(expression) -> bool:
@@ -40,26 +53,31 @@ def _literal(expression) -> bool:
 def _refusal(node: Node, bound: set[str]) -> str | None:
     """Why `node` may differ from one request to the next; None when it cannot. URLs named with
     `as` are added to `bound`."""
-    if isinstance(node, (TextNode, CommentNode, LoadNode)):
-        return None
-    if isinstance(node, TranslateNode):
-        literal = _literal(node.filter_expression) and not node.asvar and node.message_context is None
-        return None if literal else "a {% translate %} of anything but a quoted string"
-    if isinstance(node, URLNode):
+    kind = type(node)
+    if kind not in ALLOWED:
+        what = node.token.contents if getattr(node, "token", None) else kind.__name__
+        return f"{{% {what} %}}, which may depend on the request"
+    if kind is TranslateNode:
+        if node.asvar or node.message_context is not None:
+            return "a {% translate %} with `as` or a context"
+        return None if _literal(node.filter_expression) else "a {% translate %} of anything but a quoted string"
+    if kind is URLNode:
         if not (_literal(node.view_name) and all(map(_literal, [*node.args, *node.kwargs.values()]))):
             return "a {% url %} with a variable in it"
         if node.asvar:
             bound.add(node.asvar)
         return None
-    if isinstance(node, StaticNode):
-        return None if _literal(node.path) and not node.varname else "a {% static %} of a variable"
-    if isinstance(node, BlockTranslateNode):
+    if kind is StaticNode:
+        return None if _literal(node.path) and not node.varname else "a {% static %} of a variable, or with `as`"
+    if kind is BlockTranslateNode:
+        if node.plural or node.counter or node.extra_context or node.asvar or node.message_context:
+            return "a {% blocktranslate %} with `count`, `with`, `as` or a context"
         names = {token.contents for token in node.singular if token.token_type == TokenType.VAR}
-        simple = not (node.plural or node.counter or node.extra_context or node.asvar or node.message_context)
-        if simple and names <= bound:
-            return None
-        return "a {% blocktranslate %} with a variable that is not a URL named above it"
-    return f"{type(node).__name__} ({node.token.contents if node.token else 'text'}), which may depend on the request"
+        unbound = names - bound
+        if unbound:
+            return f"a {{% blocktranslate %}} using {', '.join(sorted(unbound))}, not a URL named above it"
+        return None
+    return None  # text, comments, {% load %}
 
 
 class ConstantNode(Node):
@@ -69,6 +87,7 @@ class ConstantNode(Node):
         self.nodelist = nodelist
         # (language, script prefix, URLconf, current application, escaping) → HTML
         self.rendered: dict[tuple, SafeString] = {}
+        _nodes.add(self)
 
     def render(self, context) -> str:
         language, prefix, urlconf = translation.get_language(), get_script_prefix(), get_urlconf()
@@ -77,22 +96,27 @@ class ConstantNode(Node):
         if html is None:
             with context.push():  # the URLs it names with `as` stay inside it
                 html = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered by the template engine)
-            if len(self.rendered) < KEPT_VARIANTS:
-                self.rendered[key] = html
+            if len(self.rendered) >= KEPT_VARIANTS:
+                self.rendered = {}
+            self.rendered[key] = html
         return html
 
 
 def _current_app(context) -> str | None:
-    """The application instance `{% url %}` reverses namespaced names in (Django's URLNode reads the
-    same): the request's `current_app`, else the namespace of the view that answers."""
+    """The application instance `{% url %}` reverses namespaced names in, read as Django's URLNode
+    reads it: the request's `current_app` when it has one (even None), else the namespace of the
+    view that answers."""
     request = getattr(context, "request", None)
-    if request is None:
-        return None
-    current_app = getattr(request, "current_app", None)
-    if current_app is not None:
-        return current_app
-    match = getattr(request, "resolver_match", None)
-    return match.namespace if match is not None else None
+    try:
+        return request.current_app
+    except AttributeError:
+        return getattr(getattr(request, "resolver_match", None), "namespace", None)
+
+
+@receiver(setting_changed)
+def _forget_everything(**kwargs) -> None:
+    for node in list(_nodes):
+        node.rendered = {}
 
 
 @register.tag

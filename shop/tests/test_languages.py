@@ -206,10 +206,15 @@ def test_a_page_rendered_before_signing_in_switches_when_the_browser_says_it_is_
     assert own.cookies["django_language"].value == "ru"
     assert User.objects.get(pk=buyer.pk).language == "ru"
 
-    for word in ("same-site", "cross-site", None):  # a sibling site, another site, a browser that does not say
-        headers = {"HTTP_SEC_FETCH_SITE": word} if word else {}
+    for headers in (
+        {"HTTP_SEC_FETCH_SITE": "same-site"},  # a sibling site
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},  # another site
+        {"HTTP_SEC_FETCH_SITE": "none"},  # typed or bookmarked: never a form of ours
+        {},  # a browser that does not say
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "https://evil.example"},  # words that disagree
+    ):
         refused = browser.post("/i18n/setlang/", {"language": "en", "next": "/ru/products/"}, **headers)
-        assert refused.status_code == 403, word
+        assert refused.status_code == 403, headers
     assert User.objects.get(pk=buyer.pk).language == "ru"
 
 
