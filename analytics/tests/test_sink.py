@@ -8,6 +8,7 @@ too; here both ways write the same frame and their tables are compared.
 
 import base64
 import socket
+import threading
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -163,6 +164,46 @@ def test_rows_the_server_refuses_fail_the_write_with_its_reason(spark, settings,
     finally:
         stop_session(session)
     assert "no_such_table" in str(refused.value)
+
+
+def _refusing_server(after_bytes: int, answer: bytes):
+    """A server that reads the request's first `after_bytes`, answers an error and closes the
+    connection, as ClickHouse does when it stops reading an INSERT midway. Returns its port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def serve():
+        connection, _ = listener.accept()
+        with connection, listener:
+            received = 0
+            while received < after_bytes:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    return
+                received += len(chunk)
+            connection.sendall(
+                b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(answer), answer)
+            )
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1]
+
+
+def test_a_refusal_meeting_a_large_partition_midway_gives_the_servers_reason(spark, settings):
+    """The server stops reading, answers and closes while megabytes of the partition are still going
+    out: the write fails with the server's reason, not "broken pipe"."""
+    reason = b"Code: 27. DB::Exception: Cannot parse input: expected , before: seven (at row 2000)"
+    port = _refusing_server(after_bytes=200_000, answer=reason)
+    settings.CLICKHOUSE_URL = f"clickhouse://127.0.0.1:9/bazaar?http_port={port}"
+    session = start_session("sink-test")
+    try:
+        with pytest.raises(Exception, match=r"ClickHouse refused the rows \(HTTP 500\)") as refused:
+            sink.write(_many_products(session, 1_000_000), "products", version=1)
+    finally:
+        stop_session(session)
+    assert "Cannot parse input: expected , before: seven" in str(refused.value)
 
 
 def _many_products(session, count: int, *, broken_at: int | None = None):

@@ -1,6 +1,7 @@
 package bazaar.warehouse;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -122,8 +123,10 @@ public final class CsvOverHttp {
         // ClickHouse then keeps nothing of a partition under max_insert_block_size rows, and the retried
         // task writes it whole, rather than a half written once and again in full.
         Progress progress = Progress.watch(connection, TimeUnit.SECONDS.toMillis(stalledSeconds));
+        Body body = null;
         try {
-            OutputStream out = new BufferedOutputStream(connection.getOutputStream(), BUFFER);
+            body = new Body(connection.getOutputStream());
+            OutputStream out = new BufferedOutputStream(body, BUFFER);
             while (rows.hasNext()) {
                 writeRow(out, rows.next(), columns);
                 if (++count % 1_000 == 0) {
@@ -132,10 +135,19 @@ public final class CsvOverHttp {
             }
             out.close();
         } catch (Throwable failure) {
-            connection.disconnect();
             if (progress.stalled()) {
+                connection.disconnect();
                 throw new IOException(
                         "ClickHouse took no rows for " + stalledSeconds + " s: the connection was cut", failure);
+            }
+            // The server closed the connection while the rows were still going out: a refusal it made
+            // after the first rows (a table that is not there, a row it cannot read) is in its answer.
+            // Only then is the answer read: after a failure of our own (a broken read) reading it would
+            // end the body, and the server would keep the rows sent so far.
+            String refusal = body != null && body.broken ? refusal(connection) : null;
+            connection.disconnect();
+            if (refusal != null) {
+                throw new IOException(refusal, failure);
             }
             throw failure;
         } finally {
@@ -143,7 +155,7 @@ public final class CsvOverHttp {
         }
         int status = connection.getResponseCode();
         if (status != HttpURLConnection.HTTP_OK) {
-            throw new IOException("ClickHouse refused the rows (HTTP " + status + "): " + answer(connection));
+            throw new IOException(refused(status, connection));
         }
         connection.getInputStream().close();
         return count;
@@ -227,6 +239,69 @@ public final class CsvOverHttp {
         void stop() {
             check.cancel(false);
         }
+    }
+
+    /** The request body as it goes to the socket, remembering whether writing to it failed. */
+    static final class Body extends FilterOutputStream {
+        volatile boolean broken;
+
+        Body(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int value) throws IOException {
+            try {
+                out.write(value);
+            } catch (IOException failure) {
+                broken = true;
+                throw failure;
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                out.write(bytes, offset, length);
+            } catch (IOException failure) {
+                broken = true;
+                throw failure;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException failure) {
+                broken = true;
+                throw failure;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close(); // the body's last chunk
+            } catch (IOException failure) {
+                broken = true;
+                throw failure;
+            }
+        }
+    }
+
+    /** What the server answered before it closed the connection, when it answered anything. */
+    private static String refusal(HttpURLConnection connection) {
+        try {
+            int status = connection.getResponseCode();
+            return status > 0 && status != HttpURLConnection.HTTP_OK ? refused(status, connection) : null;
+        } catch (IOException noAnswer) {
+            return null;
+        }
+    }
+
+    private static String refused(int status, HttpURLConnection connection) throws IOException {
+        return "ClickHouse refused the rows (HTTP " + status + "): " + answer(connection);
     }
 
     private static String answer(HttpURLConnection connection) throws IOException {
