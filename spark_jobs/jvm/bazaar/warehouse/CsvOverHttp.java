@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -135,23 +135,27 @@ public final class CsvOverHttp {
             }
             out.close();
         } catch (Throwable failure) {
-            if (progress.stalled()) {
+            if (!progress.finish()) { // the watchdog cut the connection first
                 connection.disconnect();
-                throw new IOException(
-                        "ClickHouse took no rows for " + stalledSeconds + " s: the connection was cut", failure);
+                throw stall(stalledSeconds, failure);
             }
             // The server closed the connection while the rows were still going out: a refusal it made
-            // after the first rows (a table that is not there, a row it cannot read) is in its answer.
-            // Only then is the answer read: after a failure of our own (a broken read) reading it would
-            // end the body, and the server would keep the rows sent so far.
-            String refusal = body != null && body.broken ? refusal(connection) : null;
+            // after the first rows (a row it cannot read) is in its answer, which is read only then.
+            // Reading it makes the JDK try to end the body, harmless only because a write that failed
+            // means the socket is dead; after a failure of our own (a broken read) the body must be cut,
+            // not ended, or the server would keep the rows sent so far.
+            String refusal = body != null && body.brokenBy == failure ? refusal(connection) : null;
             connection.disconnect();
             if (refusal != null) {
                 throw new IOException(refusal, failure);
             }
             throw failure;
         } finally {
-            progress.stop();
+            progress.finish();
+        }
+        if (progress.stalled()) { // cut just as the body ended: the retried task writes the partition again
+            connection.disconnect();
+            throw stall(stalledSeconds, null);
         }
         int status = connection.getResponseCode();
         if (status != HttpURLConnection.HTTP_OK) {
@@ -212,8 +216,11 @@ public final class CsvOverHttp {
 
     /** Cuts the connection when the rows stop moving: a write blocked on a stalled server then fails. */
     static final class Progress {
+        private static final int RUNNING = 0;
+        private static final int CUT = 1;
+        private static final int DONE = 2;
         private final AtomicLong last = new AtomicLong(System.nanoTime());
-        private final AtomicBoolean cut = new AtomicBoolean();
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
         private ScheduledFuture<?> check;
 
         static Progress watch(HttpURLConnection connection, long stalledMillis) {
@@ -221,7 +228,7 @@ public final class CsvOverHttp {
             long every = Math.max(stalledMillis / 10, 10);
             progress.check = WATCHDOG.scheduleAtFixedRate(() -> {
                 if (System.nanoTime() - progress.last.get() > TimeUnit.MILLISECONDS.toNanos(stalledMillis)
-                        && progress.cut.compareAndSet(false, true)) {
+                        && progress.state.compareAndSet(RUNNING, CUT)) {
                     connection.disconnect();
                 }
             }, every, every, TimeUnit.MILLISECONDS);
@@ -232,18 +239,21 @@ public final class CsvOverHttp {
             last.set(System.nanoTime());
         }
 
-        boolean stalled() {
-            return cut.get();
+        /** Stops watching; false when the watchdog had already cut the connection. Once it returns
+         * true, the watchdog never touches the connection again. */
+        boolean finish() {
+            check.cancel(false);
+            return state.compareAndSet(RUNNING, DONE) || state.get() == DONE;
         }
 
-        void stop() {
-            check.cancel(false);
+        boolean stalled() {
+            return state.get() == CUT;
         }
     }
 
-    /** The request body as it goes to the socket, remembering whether writing to it failed. */
+    /** The request body as it goes to the socket, remembering the failure of a write to it. */
     static final class Body extends FilterOutputStream {
-        volatile boolean broken;
+        volatile IOException brokenBy;
 
         Body(OutputStream out) {
             super(out);
@@ -254,7 +264,7 @@ public final class CsvOverHttp {
             try {
                 out.write(value);
             } catch (IOException failure) {
-                broken = true;
+                brokenBy = failure;
                 throw failure;
             }
         }
@@ -264,7 +274,7 @@ public final class CsvOverHttp {
             try {
                 out.write(bytes, offset, length);
             } catch (IOException failure) {
-                broken = true;
+                brokenBy = failure;
                 throw failure;
             }
         }
@@ -274,7 +284,7 @@ public final class CsvOverHttp {
             try {
                 out.flush();
             } catch (IOException failure) {
-                broken = true;
+                brokenBy = failure;
                 throw failure;
             }
         }
@@ -284,7 +294,7 @@ public final class CsvOverHttp {
             try {
                 out.close(); // the body's last chunk
             } catch (IOException failure) {
-                broken = true;
+                brokenBy = failure;
                 throw failure;
             }
         }
@@ -292,12 +302,24 @@ public final class CsvOverHttp {
 
     /** What the server answered before it closed the connection, when it answered anything. */
     private static String refusal(HttpURLConnection connection) {
+        int status;
         try {
-            int status = connection.getResponseCode();
-            return status > 0 && status != HttpURLConnection.HTTP_OK ? refused(status, connection) : null;
-        } catch (IOException noAnswer) {
+            status = connection.getResponseCode();
+        } catch (IOException | RuntimeException noAnswer) {
             return null;
         }
+        if (status <= 0 || status == HttpURLConnection.HTTP_OK) {
+            return null;
+        }
+        try {
+            return refused(status, connection);
+        } catch (IOException | RuntimeException unreadable) { // the status, at least
+            return "ClickHouse refused the rows (HTTP " + status + ")";
+        }
+    }
+
+    private static IOException stall(long stalledSeconds, Throwable cause) {
+        return new IOException("ClickHouse took no rows for " + stalledSeconds + " s: the connection was cut", cause);
     }
 
     private static String refused(int status, HttpURLConnection connection) throws IOException {
