@@ -147,25 +147,16 @@ def encode(secret: bytes, salt: bytes, parameters: argon2.Parameters) -> str:
     """The encoded hash argon2-cffi's `hash_secret` returns for the same inputs."""
     if parameters.version != VERSION:
         raise HashingError(f"only Argon2 version {VERSION} is made here, not {parameters.version}")
+    costs = {
+        "time_cost": parameters.time_cost,
+        "memory_cost": parameters.memory_cost,
+        "parallelism": parameters.parallelism,
+        "hash_len": parameters.hash_len,
+        "type": parameters.type,
+    }
     if not AVAILABLE:
-        return hash_secret(
-            secret,
-            salt,
-            time_cost=parameters.time_cost,
-            memory_cost=parameters.memory_cost,
-            parallelism=parameters.parallelism,
-            hash_len=parameters.hash_len,
-            type=parameters.type,
-        ).decode("ascii")
-    digest = hash_raw(
-        secret,
-        salt,
-        time_cost=parameters.time_cost,
-        memory_cost=parameters.memory_cost,
-        parallelism=parameters.parallelism,
-        hash_len=parameters.hash_len,
-        type=parameters.type,
-    )
+        return hash_secret(secret, salt, **costs).decode("ascii")
+    digest = hash_raw(secret, salt, **costs)
     return (
         f"${_TYPE_NAMES[parameters.type]}$v={VERSION}$m={parameters.memory_cost},t={parameters.time_cost},"
         f"p={parameters.parallelism}${_b64(salt)}${_b64(digest)}"

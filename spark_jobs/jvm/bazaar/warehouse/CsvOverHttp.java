@@ -261,43 +261,37 @@ public final class CsvOverHttp {
 
         @Override
         public void write(int value) throws IOException {
-            try {
-                out.write(value);
-            } catch (IOException failure) {
-                brokenBy = failure;
-                throw failure;
-            }
+            remembering(() -> out.write(value));
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            try {
-                out.write(bytes, offset, length);
-            } catch (IOException failure) {
-                brokenBy = failure;
-                throw failure;
-            }
+            remembering(() -> out.write(bytes, offset, length));
         }
 
         @Override
         public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException failure) {
-                brokenBy = failure;
-                throw failure;
-            }
+            remembering(out::flush);
         }
 
         @Override
         public void close() throws IOException {
+            remembering(out::close); // the body's last chunk
+        }
+
+        private void remembering(SocketWrite write) throws IOException {
             try {
-                out.close(); // the body's last chunk
+                write.run();
             } catch (IOException failure) {
                 brokenBy = failure;
                 throw failure;
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface SocketWrite {
+        void run() throws IOException;
     }
 
     /** What the server answered before it closed the connection, when it answered anything. */
