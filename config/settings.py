@@ -180,6 +180,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # entries below are written there when beat starts, the hourly analytics chain by
 # the analytics app's data migration.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The queue the analytics chain's tasks go to; empty: the default queue, which every worker serves.
+# docker-compose.yml names one ("analytics") served by a worker of its own, one task at a time, that
+# keeps its Spark driver warm from one hourly run to the next (SPARK_KEEP_SESSION).
+ANALYTICS_QUEUE = env.str("ANALYTICS_QUEUE", default="")
+CELERY_TASK_ROUTES = {"analytics.tasks.*": {"queue": ANALYTICS_QUEUE}} if ANALYTICS_QUEUE else {}
 CELERY_BEAT_SCHEDULE = {
     # Retries search-index updates that could not be sent (the engine was down).
     "search-index-sync": {"task": "catalog.tasks.process_search_queue", "schedule": 60.0},
@@ -224,9 +229,13 @@ SPARK_UI_PORT = env.int("SPARK_UI_PORT", default=0)
 # The JDBC drivers the jobs read the shop's database with (`scripts/stack spark` fetches them).
 SPARK_JARS_DIR = Path(env.str("SPARK_JARS_DIR", default=str(BASE_DIR / ".stack" / "java" / "spark" / "lib")))
 SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="1g")
+# The class archive a local driver maps Spark's classes from (`manage.py spark_class_archive`, run by
+# `scripts/stack spark`, makes it); empty: every driver reads them from the jars.
+SPARK_CLASS_ARCHIVE = env.str("SPARK_CLASS_ARCHIVE", default=str(BASE_DIR / ".stack" / "java" / "spark" / "driver.jsa"))
 SPARK_SHUFFLE_PARTITIONS = env.int("SPARK_SHUFFLE_PARTITIONS", default=4)
-# Keep the session (and its JVM's memory) between runs in one process: saves the
-# ~6 s start in tests; a worker that runs the chain hourly gives the memory back.
+# Keep the session (and its JVM's memory) between runs in one process: saves Spark's start, and the
+# JIT's work on its first run, on every run after the first (docs/benchmarks.md): the tests, and the
+# worker that serves ANALYTICS_QUEUE in docker-compose.yml. Off, a worker gives the memory back.
 SPARK_KEEP_SESSION = env.bool("SPARK_KEEP_SESSION", default=False)
 # Parallel JDBC reads for the historical migration (rows split by primary key).
 SPARK_JDBC_PARTITIONS = env.int("SPARK_JDBC_PARTITIONS", default=4)

@@ -3,10 +3,13 @@
 import contextlib
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 
 from django.conf import settings
+
+from spark_jobs import class_archive
 
 
 def jdbc_jars() -> list[str]:
@@ -31,6 +34,22 @@ def stop_session(session) -> None:
     """Stop a session after a run, unless SPARK_KEEP_SESSION keeps it for the process's next run."""
     if not settings.SPARK_KEEP_SESSION:
         session.stop()
+
+
+def forget_a_dead_driver() -> bool:
+    """Whether a kept session's driver had died (killed, out of memory), which is then forgotten.
+
+    pyspark keeps its JVM for the life of the process, and a dead one would fail every later run of
+    a worker that keeps its session; forgotten, the next session starts a JVM of its own."""
+    from pyspark import SparkContext
+    from pyspark.sql import SparkSession
+
+    process = getattr(SparkContext._gateway, "proc", None)  # None under spark-submit: its JVM runs us
+    if process is None or process.poll() is None:
+        return False
+    SparkContext._gateway = SparkContext._jvm = SparkContext._active_spark_context = None
+    SparkSession._instantiatedSession = SparkSession._activeSession = None
+    return True
 
 
 def submitted_by_spark_submit() -> bool:
@@ -68,7 +87,7 @@ def cluster_options(master_url: str) -> dict[str, str]:
     return options
 
 
-def start_session(app_name: str = "bazaar-analytics"):
+def start_session(app_name: str = "bazaar-analytics", *, java_options: list[str] | None = None):
     """A session on SPARK_MASTER (local[*] by default), or on spark-submit's master.
 
     Time is UTC everywhere (JVM, SQL session), so a timestamp read from the shop's
@@ -76,17 +95,25 @@ def start_session(app_name: str = "bazaar-analytics"):
     interpreter, which has the project's dependencies, and import the project's
     modules from its folder (the same path on every machine of the cluster: the
     compose services share one image).
+
+    A driver this starts maps Spark's classes from the class archive when there is a current one
+    (spark_jobs/class_archive.py); `java_options` replaces that choice with options of its own.
     """
     from pyspark.sql import SparkSession
 
     logging.getLogger("py4j").setLevel(logging.WARNING)  # its INFO lines land after stderr closes at exit
+    if forget_a_dead_driver():
+        logging.getLogger(__name__).warning("The kept Spark driver had exited; starting a new one.")
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    jars = ",".join(jdbc_jars())
+    drivers = jdbc_jars()
+    jars = ",".join(drivers)
     master_url = master()
     builder = SparkSession.builder.appName(app_name)
+    driver_options = ["-Duser.timezone=UTC"]
     if not submitted_by_spark_submit():
+        driver_options += class_archive.driver_options(drivers) if java_options is None else java_options
         builder = (
             builder.master(master_url)
             .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
@@ -98,7 +125,7 @@ def start_session(app_name: str = "bazaar-analytics"):
         builder.config("spark.jars", jars)
         .config("spark.executorEnv.PYTHONPATH", str(settings.BASE_DIR))
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.driver.extraJavaOptions", " ".join(map(shlex.quote, driver_options)))
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.sql.shuffle.partitions", str(settings.SPARK_SHUFFLE_PARTITIONS))
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")

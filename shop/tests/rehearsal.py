@@ -31,7 +31,7 @@ from shop.testing import ROOT, free_port
 
 STACK = ROOT / ".stack"
 FORWARDER = Path(__file__).with_name("tcp_forward.py")
-APP_SERVICES = ("migrate", "web", "worker", "beat", "relay", "consumer")
+APP_SERVICES = ("migrate", "web", "worker", "analytics-worker", "beat", "relay", "consumer")
 # Where the image keeps things (Dockerfile), and where this machine has them.
 IMAGE_PATHS = {"/opt/spark-jdbc": str(STACK / "java" / "spark" / "lib")}
 

@@ -1,7 +1,7 @@
 """The compose rehearsal: `docker compose up` as a user runs it, without a Docker engine.
 
 From a checkout: the README's deploy steps word for word (`cp .env.example .env`, the secrets),
-`docker-compose config`, then the app's services (migrate, web, worker, beat, relay, consumer)
+`docker-compose config`, then the app's services (migrate, web, both workers, beat, relay, consumer)
 as local processes with the command and environment compose renders for each, their service
 names resolving to real servers (shop/tests/rehearsal.py says how). Through those names:
 Prometheus scrapes every target with the compose prometheus.yml, a sign-up mail lands in
@@ -49,6 +49,9 @@ def _project(tmp_path, env_source: str):
     return project, compose.read_env_file(project / ".env")
 
 
+SCRAPED = ("web", "worker", "analytics-worker", "relay", "consumer")
+
+
 def _wait_for_targets(prometheus: str, expected: set[str], seconds: float = 90) -> dict:
     import time
 
@@ -83,13 +86,15 @@ def test_compose_rehearsal(tmp_path, env_source):
         assert migrate.returncode == 0, rehearsal.log("migrate")[-4000:]
         for service in APP_SERVICES[1:]:
             rehearsal.run_app(service, image)
-        for service, port in (("web", 8000), ("worker", 9808), ("relay", 9810), ("consumer", 9811)):
+        for service, port in (
+            ("web", 8000), ("worker", 9808), ("analytics-worker", 9809), ("relay", 9810), ("consumer", 9811)
+        ):  # fmt: skip
             rehearsal.wait_for(service, port, seconds=120)
         rehearsal.start_prometheus()
 
         with rehearsal.portal("prometheus", 9090) as prometheus:
-            health = _wait_for_targets(prometheus, {"web", "worker", "relay", "consumer"})
-        assert health == {job: ("up", "") for job in ("web", "worker", "relay", "consumer")}, health
+            health = _wait_for_targets(prometheus, set(SCRAPED))
+        assert health == {job: ("up", "") for job in SCRAPED}, health
 
         with rehearsal.portal("web", 8000) as site, rehearsal.portal("mail", 8025) as inbox:
             mailpit = Mailpit(inbox)

@@ -20,7 +20,7 @@ from shop.tests import compose
 ROOT = Path(__file__).resolve().parents[2]
 DOCKER = ROOT / "docker"
 DASHBOARDS = sorted((DOCKER / "grafana" / "dashboards").glob("*.json"))
-APP_SERVICES = {"web", "worker", "beat", "relay", "consumer"}
+APP_SERVICES = {"web", "worker", "analytics-worker", "beat", "relay", "consumer"}
 TOKEN_FILE = "/tmp/metrics-token"  # noqa: S108 (inside the Prometheus container, written by its entrypoint)
 
 
@@ -73,6 +73,19 @@ def test_compose_runs_every_service_in_order_on_the_seeds_ports(deployed):
             "service_healthy"
         )
     assert set(_compose()["volumes"]) >= {"postgres", "minio", "opensearch", "kafka", "clickhouse", "grafana"}
+
+
+def test_the_analytics_chain_runs_on_a_worker_of_its_own_that_keeps_its_spark_session(deployed):
+    services = compose.rendered(deployed)["services"]
+    analytics, worker = services["analytics-worker"], services["worker"]
+
+    for name in APP_SERVICES:  # whoever queues the chain (beat, the admin's "run now") sends it there
+        assert services[name]["environment"]["ANALYTICS_QUEUE"] == "analytics", name
+    assert "--queues=analytics" in analytics["command"] and "--concurrency=1" in analytics["command"]
+    assert analytics["environment"]["SPARK_KEEP_SESSION"] == "true"
+    assert "--queues=celery" in worker["command"]
+    assert worker["environment"].get("SPARK_KEEP_SESSION", "false") == "false"
+    assert "analytics@" in " ".join(analytics["healthcheck"]["test"])
 
 
 def test_the_image_runs_as_a_user_with_a_healthcheck():
@@ -142,7 +155,7 @@ def test_prometheus_config_and_alert_rules_pass_promtool():
     }  # fmt: skip
 
 
-def test_prometheus_scrapes_the_web_app_worker_relay_and_consumer():
+def test_prometheus_scrapes_the_web_app_both_workers_relay_and_consumer():
     config = yaml.safe_load((DOCKER / "prometheus" / "prometheus.yml").read_text())
     jobs = {job["job_name"]: job["static_configs"][0]["targets"] for job in config["scrape_configs"]}
     services = _compose()["services"]
@@ -150,6 +163,7 @@ def test_prometheus_scrapes_the_web_app_worker_relay_and_consumer():
     assert jobs == {
         "web": ["web:8000"],
         "worker": ["worker:9808"],
+        "analytics-worker": ["analytics-worker:9809"],
         "relay": ["relay:9810"],
         "consumer": ["consumer:9811"],
     }
