@@ -36,20 +36,26 @@ def stop_session(session) -> None:
         session.stop()
 
 
-def forget_a_dead_driver() -> bool:
-    """Whether a kept session's driver had died (killed, out of memory), which is then forgotten.
+def forget_a_dead_session() -> bool:
+    """Whether a kept session had died, which is then forgotten so the next start makes a new one.
 
-    pyspark keeps its JVM for the life of the process, and a dead one would fail every later run of
-    a worker that keeps its session; forgotten, the next session starts a JVM of its own."""
+    pyspark keeps its JVM for the life of the process and hands back its session as long as Python
+    has not stopped it. In a worker that keeps its session that would fail every later run: when the
+    driver's JVM has exited (killed, out of memory), or has stopped the context itself (a cluster's
+    master that restarted and dropped the application)."""
     from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     process = getattr(SparkContext._gateway, "proc", None)  # None under spark-submit: its JVM runs us
-    if process is None or process.poll() is None:
-        return False
-    SparkContext._gateway = SparkContext._jvm = SparkContext._active_spark_context = None
-    SparkSession._instantiatedSession = SparkSession._activeSession = None
-    return True
+    if process is not None and process.poll() is not None:
+        SparkContext._gateway = SparkContext._jvm = SparkContext._active_spark_context = None
+        SparkSession._instantiatedSession = SparkSession._activeSession = None
+        return True
+    context = SparkContext._active_spark_context
+    if context is not None and context._jsc is not None and context._jsc.sc().isStopped():
+        (SparkSession._instantiatedSession or context).stop()  # Python's side of what the JVM stopped
+        return True
+    return False
 
 
 def submitted_by_spark_submit() -> bool:
@@ -102,8 +108,8 @@ def start_session(app_name: str = "bazaar-analytics", *, java_options: list[str]
     from pyspark.sql import SparkSession
 
     logging.getLogger("py4j").setLevel(logging.WARNING)  # its INFO lines land after stderr closes at exit
-    if forget_a_dead_driver():
-        logging.getLogger(__name__).warning("The kept Spark driver had exited; starting a new one.")
+    if forget_a_dead_session():
+        logging.getLogger(__name__).warning("The kept Spark session had ended; starting a new one.")
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)

@@ -33,8 +33,9 @@ class ShopTable:
 
     def shape(self, frame: DataFrame) -> DataFrame:
         """Exact decimals, whole numbers and real timestamps, whatever types the JDBC driver reported
-        (SQLite's reports a computed integer such as COALESCE(id, 0) as a decimal)."""
-        from pyspark.sql.types import DecimalType
+        (SQLite's reports a computed integer such as COALESCE(id, 0) as a decimal; a time comes as
+        epoch seconds from PostgreSQL, as text from SQLite: `Dialect.time`)."""
+        from pyspark.sql.types import DecimalType, StringType, TimestampType
 
         for field in frame.schema.fields:
             if isinstance(field.dataType, DecimalType) and field.name not in self.money:
@@ -42,7 +43,10 @@ class ShopTable:
         for column in self.money:
             frame = frame.withColumn(column, F.col(column).cast("decimal(14,2)"))
         for column in self.times:
-            frame = frame.withColumn(column, F.col(column).cast("timestamp"))
+            seconds = not isinstance(frame.schema[column].dataType, StringType | TimestampType)
+            frame = frame.withColumn(
+                column, F.timestamp_seconds(F.col(column)) if seconds else F.col(column).cast("timestamp")
+            )
         return frame
 
 

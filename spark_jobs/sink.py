@@ -30,6 +30,7 @@ from analytics.warehouse import CLUSTER_SETTINGS, connection_options, database_o
 
 BATCH_ROWS = 50_000
 LAST_SECOND = 4_294_967_295  # DateTime's last second: 2106-02-07 06:28:15 UTC
+EPOCH_SECONDS = "bazaar.epoch_seconds"  # the column metadata CsvOverHttp.EPOCH_SECONDS reads
 
 
 def write(frame, table: str, *, version: int, batch_rows: int = BATCH_ROWS) -> int:
@@ -100,12 +101,12 @@ def _write_over_http(frame, table: str, times: list[str], endpoint: HttpEndpoint
     from pyspark.sql import functions as F
 
     # A missing time, or one before 1970 (DateTime's least), is the epoch, and one after DateTime's last
-    # second (2106) is that second; ten digits, which ClickHouse 18.16 and current ClickHouse both
-    # read as an instant.
+    # second (2106) is that second; marked as epoch seconds, which the writer sends as ten digits, which
+    # ClickHouse 18.16 and current ClickHouse both read as an instant.
     columns = [
-        F.format_string(
-            "%010d", F.least(F.greatest(F.coalesce(F.col(name), F.lit(0)), F.lit(0)), F.lit(LAST_SECOND))
-        ).alias(name)
+        F.least(F.greatest(F.coalesce(F.col(name), F.lit(0)), F.lit(0)), F.lit(LAST_SECOND))
+        .cast("long")
+        .alias(name, metadata={EPOCH_SECONDS: True})
         if name in times
         else F.col(name)
         for name in frame.columns

@@ -32,7 +32,12 @@ class Dialect:
         return f"SUBSTR({column}, 1, 10)"
 
     def time(self, column: str) -> str:
-        return column if self.name == "postgresql" else f"CAST({column} AS TEXT)"
+        """A timestamp column as a copy reads it: from PostgreSQL its whole epoch seconds (the
+        warehouse keeps seconds, and parsing timestamp text was a tenth of the executors' time in the
+        sync, docs/benchmarks.md), from SQLite its text. `ShopTable.shape` makes both a timestamp."""
+        if self.name == "postgresql":
+            return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"
+        return f"CAST({column} AS TEXT)"
 
     def timestamp(self, moment: datetime) -> str:
         """A literal for comparisons with the shop's timestamp columns (always UTC)."""
@@ -55,15 +60,22 @@ def dialect() -> Dialect:
     raise RuntimeError(f"The Spark jobs read PostgreSQL or SQLite, not {engine}")
 
 
+# Django's connection options that PostgreSQL's JDBC driver reads under the same names and meanings:
+# a DATABASE_URL that asks for `?sslmode=verify-full` gets it from the Spark jobs too.
+SHARED_CONNECTION_OPTIONS = ("sslmode", "sslrootcert")
+
+
 def jdbc_options() -> dict[str, str]:
     database = _database()
     if dialect().name == "postgresql":
         url = f"jdbc:postgresql://{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+        shared = {name: str(value) for name, value in database.get("OPTIONS", {}).items() if value}
         return {
             "url": url,
             "user": database["USER"],
             "password": database["PASSWORD"],
             "driver": "org.postgresql.Driver",
+            **{name: shared[name] for name in SHARED_CONNECTION_OPTIONS if name in shared},
         }
     return {"url": f"jdbc:sqlite:{database['NAME']}", "driver": "org.sqlite.JDBC"}
 

@@ -9,7 +9,7 @@ import pytest
 
 from shop.testing import ROOT
 
-DRIVER_KILLED_BETWEEN_RUNS = textwrap.dedent("""
+SESSION_ENDED_BETWEEN_RUNS = textwrap.dedent("""
     import os, signal
     import django
     django.setup()
@@ -23,6 +23,10 @@ DRIVER_KILLED_BETWEEN_RUNS = textwrap.dedent("""
     second = start_session("kept")
     assert SparkContext._gateway.proc.pid != driver.pid
     print("second run:", second.range(7).count())
+    second._jsc.sc().stop()  # the JVM ends the context itself (a cluster's master dropped the application)
+    third = start_session("kept")
+    assert SparkContext._gateway.proc.pid == second.sparkContext._gateway.proc.pid  # the same driver
+    print("third run:", third.range(5).count())
 """)
 
 
@@ -33,12 +37,12 @@ def _run(script: str, **extra) -> subprocess.CompletedProcess:
     )
 
 
-def test_a_kept_session_whose_driver_died_is_started_again_rather_than_failing_every_run(spark):
-    done = _run(DRIVER_KILLED_BETWEEN_RUNS, SPARK_KEEP_SESSION="true")
+def test_a_kept_session_that_ended_is_started_again_rather_than_failing_every_run(spark):
+    done = _run(SESSION_ENDED_BETWEEN_RUNS, SPARK_KEEP_SESSION="true")
 
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "second run: 7" in done.stdout
-    assert "The kept Spark driver had exited; starting a new one." in done.stderr
+    assert "second run: 7" in done.stdout and "third run: 5" in done.stdout
+    assert done.stderr.count("The kept Spark session had ended; starting a new one.") == 2
 
 
 ROUTE = (

@@ -1,6 +1,5 @@
 package bazaar.warehouse;
 
-import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +25,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
@@ -38,8 +38,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  * <p>The rows never leave the JVM, nor even Spark's own row format: no Python worker receives them
  * (handing Arrow batches to Python workers was two thirds of the incremental sync's time,
  * docs/benchmarks.md), and no Java object is made per value (strings go out as the UTF-8 bytes Spark
- * holds). spark_jobs/sink.py shapes the frame first (times as ten-digit epoch seconds, the run's
- * version) and builds the address; this class only turns rows into CSV and sends them.
+ * holds, numbers are written digit by digit, and the bytes gather in one array of our own rather
+ * than a stream that takes a lock on every write). spark_jobs/sink.py shapes the frame first (times
+ * as epoch seconds, marked {@value #EPOCH_SECONDS} in the column's metadata and written as ten
+ * digits; the run's version) and builds the address; this class only turns rows into CSV and sends them.
  *
  * <p>Strings are always quoted, doubling any quote inside (a title may hold commas, quotes, line
  * breaks or start with a space); numbers never are (ClickHouse 18.16 reads no quoted decimal);
@@ -47,6 +49,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 public final class CsvOverHttp {
     private static final int BUFFER = 1 << 16;
+    /** A whole-number column of epoch seconds, written with ten digits, which ClickHouse 18.16 and
+     * current ClickHouse both read as an instant (fewer digits can read as a date). */
+    public static final String EPOCH_SECONDS = "bazaar.epoch_seconds";
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "warehouse-writer-watchdog");
         thread.setDaemon(true);
@@ -70,7 +75,7 @@ public final class CsvOverHttp {
     }
 
     /** How each column is written, decided once from the frame's schema rather than per value. */
-    enum Kind { STRING, LONG, INT, SHORT, BYTE, BOOLEAN, DOUBLE, FLOAT, DECIMAL }
+    enum Kind { STRING, LONG, INT, SHORT, BYTE, BOOLEAN, DOUBLE, FLOAT, DECIMAL, EPOCH_SECONDS }
 
     record Column(Kind kind, int precision, int scale) implements Serializable {}
 
@@ -95,6 +100,9 @@ public final class CsvOverHttp {
         }
         if (type instanceof DecimalType decimal) {
             return new Column(Kind.DECIMAL, decimal.precision(), decimal.scale());
+        }
+        if (type.equals(DataTypes.LongType) && field.metadata().contains(EPOCH_SECONDS)) {
+            return new Column(Kind.EPOCH_SECONDS, 0, 0);
         }
         Kind kind = PLAIN_KINDS.get(type);
         if (kind == null) {
@@ -126,7 +134,7 @@ public final class CsvOverHttp {
         Body body = null;
         try {
             body = new Body(connection.getOutputStream());
-            OutputStream out = new BufferedOutputStream(body, BUFFER);
+            Csv out = new Csv(body, BUFFER);
             while (rows.hasNext()) {
                 writeRow(out, rows.next(), columns);
                 if (++count % 1_000 == 0) {
@@ -165,52 +173,158 @@ public final class CsvOverHttp {
         return count;
     }
 
-    static void writeRow(OutputStream out, InternalRow row, Column[] columns) throws IOException {
+    static void writeRow(Csv out, InternalRow row, Column[] columns) throws IOException {
         for (int index = 0; index < columns.length; index++) {
             if (index > 0) {
-                out.write(',');
+                out.put(',');
             }
             if (!row.isNullAt(index)) {
                 writeValue(out, row, index, columns[index]);
             }
         }
-        out.write('\n');
+        out.put('\n');
     }
 
-    private static void writeValue(OutputStream out, InternalRow row, int index, Column column) throws IOException {
+    private static void writeValue(Csv out, InternalRow row, int index, Column column) throws IOException {
         switch (column.kind()) {
-            case STRING -> writeQuoted(out, row.getUTF8String(index));
-            case LONG -> writeAscii(out, Long.toString(row.getLong(index)));
-            case INT -> writeAscii(out, Integer.toString(row.getInt(index)));
-            case SHORT -> writeAscii(out, Short.toString(row.getShort(index)));
-            case BYTE -> writeAscii(out, Byte.toString(row.getByte(index)));
-            case BOOLEAN -> out.write(row.getBoolean(index) ? '1' : '0');
-            case DOUBLE -> writeAscii(out, Double.toString(row.getDouble(index)));
-            case FLOAT -> writeAscii(out, Float.toString(row.getFloat(index)));
-            case DECIMAL -> writeAscii(
-                    out, row.getDecimal(index, column.precision(), column.scale()).toJavaBigDecimal().toPlainString());
+            case STRING -> out.putQuoted(row.getUTF8String(index));
+            case LONG -> out.putLong(row.getLong(index));
+            case INT -> out.putLong(row.getInt(index));
+            case SHORT -> out.putLong(row.getShort(index));
+            case BYTE -> out.putLong(row.getByte(index));
+            case BOOLEAN -> out.put(row.getBoolean(index) ? '1' : '0');
+            case DOUBLE -> out.putAscii(Double.toString(row.getDouble(index)));
+            case FLOAT -> out.putAscii(Float.toString(row.getFloat(index)));
+            case DECIMAL -> out.putDecimal(
+                    row.getDecimal(index, column.precision(), column.scale()), column.precision(), column.scale());
+            case EPOCH_SECONDS -> out.putDigits(row.getLong(index), 10);
         }
     }
 
-    /** The string's UTF-8 bytes in quotes, each quote doubled (a quote byte is never part of a longer character). */
-    static void writeQuoted(OutputStream out, UTF8String text) throws IOException {
-        byte[] bytes = text.getBytes();
-        out.write('"');
-        int from = 0;
-        for (int at = 0; at < bytes.length; at++) {
-            if (bytes[at] == '"') {
-                out.write(bytes, from, at + 1 - from);
-                out.write('"');
-                from = at + 1;
+    /**
+     * The rows' bytes, gathered in one array and handed to the body a block at a time. A
+     * BufferedOutputStream takes a lock on every write, and a number turned into a String first is an
+     * object per value: here a number's digits go straight into the array.
+     */
+    static final class Csv {
+        private static final long[] POWERS_OF_TEN = {
+            1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
+            10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
+            1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L, 1_000_000_000_000_000_000L};
+        private final OutputStream body;
+        private final byte[] bytes;
+        private int used;
+
+        Csv(OutputStream body, int size) {
+            this.body = body;
+            this.bytes = new byte[size];
+        }
+
+        void put(char ascii) throws IOException {
+            if (used == bytes.length) {
+                drain();
+            }
+            bytes[used++] = (byte) ascii;
+        }
+
+        void put(byte[] from, int offset, int length) throws IOException {
+            if (length > bytes.length - used) {
+                drain();
+                if (length > bytes.length) {
+                    body.write(from, offset, length);
+                    return;
+                }
+            }
+            System.arraycopy(from, offset, bytes, used, length);
+            used += length;
+        }
+
+        /** The string's UTF-8 bytes in quotes, each quote doubled (a quote byte is never part of a longer character). */
+        void putQuoted(UTF8String text) throws IOException {
+            byte[] utf8 = text.getBytes();
+            put('"');
+            int from = 0;
+            for (int at = 0; at < utf8.length; at++) {
+                if (utf8[at] == '"') {
+                    put(utf8, from, at + 1 - from);
+                    put('"');
+                    from = at + 1;
+                }
+            }
+            put(utf8, from, utf8.length - from);
+            put('"');
+        }
+
+        void putAscii(String text) throws IOException {
+            for (int at = 0; at < text.length(); at++) {
+                put(text.charAt(at));
             }
         }
-        out.write(bytes, from, bytes.length - from);
-        out.write('"');
-    }
 
-    private static void writeAscii(OutputStream out, String digits) throws IOException {
-        for (int at = 0; at < digits.length(); at++) {
-            out.write(digits.charAt(at));
+        void putLong(long value) throws IOException {
+            if (value < 0) {
+                if (value == Long.MIN_VALUE) { // no positive twin to write the digits of
+                    putAscii(Long.toString(value));
+                    return;
+                }
+                put('-');
+                value = -value;
+            }
+            putDigits(value, 1);
+        }
+
+        /** A value of zero or more with at least `width` digits, zeros in front. */
+        void putDigits(long value, int width) throws IOException {
+            if (value < 0) {
+                throw new IllegalArgumentException("Digits of a negative number: " + value);
+            }
+            int digits = 1;
+            while (digits < POWERS_OF_TEN.length && value >= POWERS_OF_TEN[digits]) {
+                digits++;
+            }
+            int length = Math.max(digits, width);
+            if (length > bytes.length - used) {
+                drain();
+            }
+            for (int at = used + length - 1; at >= used; at--) {
+                bytes[at] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            used += length;
+        }
+
+        /** A decimal as its plain digits: from the unscaled whole number when it fits in a long, as Spark
+         * keeps a decimal of up to 18 digits, else through BigDecimal. */
+        void putDecimal(Decimal value, int precision, int scale) throws IOException {
+            if (precision > Decimal.MAX_LONG_DIGITS()) {
+                putAscii(value.toJavaBigDecimal().toPlainString());
+                return;
+            }
+            long unscaled = value.toUnscaledLong();
+            if (scale == 0) {
+                putLong(unscaled);
+                return;
+            }
+            if (unscaled < 0) {
+                put('-');
+                unscaled = -unscaled;
+            }
+            putDigits(unscaled / POWERS_OF_TEN[scale], 1);
+            put('.');
+            putDigits(unscaled % POWERS_OF_TEN[scale], scale);
+        }
+
+        /** Hands what is gathered to the body, then ends the body (its last chunk). */
+        void close() throws IOException {
+            drain();
+            body.close();
+        }
+
+        private void drain() throws IOException {
+            if (used > 0) {
+                body.write(bytes, 0, used);
+                used = 0;
+            }
         }
     }
 

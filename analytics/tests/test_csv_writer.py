@@ -1,0 +1,73 @@
+"""The CSV the warehouse writer (spark_jobs/jvm, CsvOverHttp) sends, byte for byte: numbers written
+digit by digit into its own buffer must read back as the values Spark holds."""
+
+import http.server
+import threading
+from decimal import Decimal
+
+import pytest
+
+from spark_jobs.session import start_session, stop_session
+from spark_jobs.sink import EPOCH_SECONDS
+
+
+class Capturing(http.server.BaseHTTPRequestHandler):
+    bodies: list[bytes] = []
+
+    def do_POST(self) -> None:
+        body = b""
+        while size := int(self.rfile.readline().split(b";")[0], 16):
+            body += self.rfile.read(size)
+            self.rfile.read(2)
+        self.rfile.readline()
+        Capturing.bodies.append(body)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *arguments) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver():
+    Capturing.bodies = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Capturing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_numbers_decimals_times_and_texts_go_out_as_spark_holds_them(spark, receiver):
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DecimalType, LongType, StringType, StructField, StructType
+
+    schema = StructType([
+        StructField("id", LongType()),
+        StructField("price", DecimalType(14, 2)),
+        StructField("huge", DecimalType(38, 10)),
+        StructField("seconds", LongType()),
+        StructField("title", StringType()),
+    ])  # fmt: skip
+    rows = [
+        (-(2**63), Decimal("-0.05"), Decimal("-1234567890123456789012345678.0123456789"), 0, 'say "hi", twice'),
+        (2**63 - 1, Decimal("0.00"), Decimal("0E-10"), 4_294_967_295, "line\nbreak"),
+        (0, Decimal("999999999999.99"), None, 1_764_547_198, ""),
+        (-1, Decimal("-999999999999.99"), Decimal("1.5"), 7, None),
+    ]
+    session = start_session("csv-writer-test")
+    try:
+        frame = session.createDataFrame(rows, schema).coalesce(1)
+        frame = frame.withColumn("seconds", F.col("seconds").alias("seconds", metadata={EPOCH_SECONDS: True}))
+        writer = session.sparkContext._jvm.bazaar.warehouse.CsvOverHttp
+        assert writer.write(frame._jdf, receiver, "", 60) == len(rows)
+    finally:
+        stop_session(session)
+
+    assert b"".join(Capturing.bodies).decode() == (
+        '-9223372036854775808,-0.05,-1234567890123456789012345678.0123456789,0000000000,"say ""hi"", twice"\n'
+        '9223372036854775807,0.00,0.0000000000,4294967295,"line\nbreak"\n'
+        '0,999999999999.99,,1764547198,""\n'
+        "-1,-999999999999.99,1.5000000000,0000000007,\n"
+    )
