@@ -70,6 +70,7 @@ def run() -> None:
     # A fresh JVM reading Spark's classes from the jars, then one mapping them from the class archive
     # (spark_jobs/class_archive.py), side by side; the watermark is forgotten in between.
     log("pipeline: first incremental sync (every row is new), a fresh JVM without the class archive")
+    _settle(env)
     bare = _timed(lambda: manage({**env, "SPARK_CLASS_ARCHIVE": ""}, "analytics_run", "--job", "incremental_sync"))
     jars = _job(shop, "incremental_sync")
     figures.append(
@@ -82,6 +83,7 @@ def run() -> None:
 
     log("pipeline: the same sync, a fresh JVM with the class archive")
     missing = "" if _archive_current(env) else ARCHIVE_MISSING
+    _settle(env)
     wall = _timed(lambda: manage(env, "analytics_run", "--job", "incremental_sync"))
     sync = _job(shop, "incremental_sync")
     figures.append(
@@ -140,7 +142,11 @@ def _archive_current(env: dict) -> bool:
 SYNC_TWICE = (
     "from analytics.models import Watermark\n"
     "from analytics.pipeline import run_jobs\n"
+    "from analytics.warehouse import warehouse\n"
+    "from spark_jobs.shop_tables import TABLES\n"
     "for attempt in range(2):\n"
+    "    for table in TABLES:\n"
+    "        warehouse().execute(f'OPTIMIZE TABLE {table.name} FINAL')\n"
     "    Watermark.objects.filter(name='incremental_sync').delete()\n"
     "    run = run_jobs(['incremental_sync'], trigger='bench')\n"
     "    assert run.status == 'succeeded', run.error\n"
@@ -180,6 +186,16 @@ def _native(url: str) -> str:
     parts = urlsplit(url)
     kept = "&".join(pair for pair in parts.query.split("&") if pair and not pair.startswith("http_port="))
     return parts._replace(query=kept).geturl()
+
+
+def _settle(env: dict) -> None:
+    """Each timed sync starts on a warehouse whose earlier copies are merged: the merges a sync sets off
+    would otherwise run during the next one (the floor writes tables of its own)."""
+    from spark_jobs.shop_tables import TABLES
+
+    store = _clickhouse(env)
+    for table in TABLES:
+        store.execute(f"OPTIMIZE TABLE {table.name} FINAL")
 
 
 def _forget_watermark(shop) -> None:

@@ -62,22 +62,30 @@ def _exercise(spark, folder: Path) -> None:
         .withColumn("placed", F.to_timestamp("placed"))
     )
     # The warehouse writer's path as a sync takes it, into a server that reads the rows and keeps none.
-    with _receiver() as port, override_settings(CLICKHOUSE_URL=f"clickhouse://127.0.0.1:{port}/t?http_port={port}"):
+    with (
+        receiving_server() as port,
+        override_settings(CLICKHOUSE_URL=f"clickhouse://127.0.0.1:{port}/t?http_port={port}"),
+    ):
         sink.write(frame, "line", version=1)
     totals = frame.groupBy(F.to_date("placed").alias("day")).agg(F.sum("price"), F.countDistinct("title"))
     spark.createDataFrame(totals.toPandas()).collect()
 
 
 @contextlib.contextmanager
-def _receiver() -> Iterator[int]:
-    """An HTTP server on a loopback port that reads each POST's chunked body and answers 200."""
+def receiving_server(bodies: list[bytes] | None = None) -> Iterator[int]:
+    """An HTTP server on a loopback port that reads each POST's chunked body (into `bodies`, when
+    given) and answers 200: where the training's rows go, and what a test reads the writer's CSV from."""
 
     class Receiving(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
+            chunks = []
             while size := int(self.rfile.readline().split(b";")[0], 16):
-                self.rfile.read(size + 2)
+                chunks.append(self.rfile.read(size))
+                self.rfile.read(2)
             while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                 pass
+            if bodies is not None:
+                bodies.append(b"".join(chunks))
             self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()

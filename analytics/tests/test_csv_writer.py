@@ -1,45 +1,24 @@
 """The CSV the warehouse writer (spark_jobs/jvm, CsvOverHttp) sends, byte for byte: numbers written
 digit by digit into its own buffer must read back as the values Spark holds."""
 
-import http.server
-import threading
 from decimal import Decimal
 
 import pytest
 
+from spark_jobs.archive_training import receiving_server
 from spark_jobs.session import start_session, stop_session
 from spark_jobs.sink import EPOCH_SECONDS
 
 
-class Capturing(http.server.BaseHTTPRequestHandler):
-    bodies: list[bytes] = []
-
-    def do_POST(self) -> None:
-        body = b""
-        while size := int(self.rfile.readline().split(b";")[0], 16):
-            body += self.rfile.read(size)
-            self.rfile.read(2)
-        self.rfile.readline()
-        Capturing.bodies.append(body)
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *arguments) -> None:
-        pass
-
-
 @pytest.fixture
-def receiver():
-    Capturing.bodies = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Capturing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def received():
+    """The bodies a loopback HTTP server received, and its address."""
+    bodies: list[bytes] = []
+    with receiving_server(bodies) as port:
+        yield bodies, f"http://127.0.0.1:{port}/"
 
 
-def test_numbers_decimals_times_and_texts_go_out_as_spark_holds_them(spark, receiver):
+def test_numbers_decimals_times_and_texts_go_out_as_spark_holds_them(spark, received):
     from pyspark.sql import functions as F
     from pyspark.sql.types import DecimalType, LongType, StringType, StructField, StructType
 
@@ -61,11 +40,12 @@ def test_numbers_decimals_times_and_texts_go_out_as_spark_holds_them(spark, rece
         frame = session.createDataFrame(rows, schema).coalesce(1)
         frame = frame.withColumn("seconds", F.col("seconds").alias("seconds", metadata={EPOCH_SECONDS: True}))
         writer = session.sparkContext._jvm.bazaar.warehouse.CsvOverHttp
-        assert writer.write(frame._jdf, receiver, "", 60) == len(rows)
+        bodies, address = received
+        assert writer.write(frame._jdf, address, "", 60) == len(rows)
     finally:
         stop_session(session)
 
-    assert b"".join(Capturing.bodies).decode() == (
+    assert b"".join(bodies).decode() == (
         '-9223372036854775808,-0.05,-1234567890123456789012345678.0123456789,0000000000,"say ""hi"", twice"\n'
         '9223372036854775807,0.00,0.0000000000,4294967295,"line\nbreak"\n'
         '0,999999999999.99,,1764547198,""\n'
