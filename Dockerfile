@@ -1,6 +1,6 @@
-# Bazaar: the web app, the Celery worker and beat, the event relay and consumer all
-# run this image (docker-compose.yml picks the command). Spark runs inside the
-# worker in local mode, or on the cluster SPARK_MASTER names, so the image carries
+# Bazaar: the web app, the Celery workers and beat, the event relay and consumer all
+# run this image (docker-compose.yml picks the command). Spark's driver runs inside the
+# analytics worker, its executors in local mode or on the cluster SPARK_MASTER names, so the image carries
 # Java 17, the JDBC drivers and the warehouse writer.
 
 # --- JDBC drivers for the Spark jobs, fetched by our pom from Maven Central ---------

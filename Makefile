@@ -58,7 +58,8 @@ run: $(VENV)/.base-installed translations
 	$(PY) manage.py analytics_schema >/dev/null && \
 	{ $(PY) manage.py analytics_run || echo "The analytics run failed (above); the site still works."; } && \
 	if [ -n "$$CELERY_BROKER_URL" ]; then \
-		$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 & \
+		$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=2 \
+			--queues=celery$${ANALYTICS_QUEUE:+,$$ANALYTICS_QUEUE} & \
 	fi; \
 	if [ -n "$$KAFKA_BOOTSTRAP_SERVERS" ]; then \
 		mkdir -p .stack && $(PY) manage.py consume_events --follow > .stack/consumer.log 2>&1 & \

@@ -77,7 +77,7 @@ def run() -> None:
         (f"incremental sync, all rows, {way} (job, a fresh JVM, classes from the jars)",
          f"{jars['seconds']:.1f} s", _rate(jars["rows"], jars["seconds"]))
     )  # fmt: skip
-    figures.append(("the same sync: Spark's start / the whole command", f"{jars['spark_start']} s / {bare:.1f} s", ""))
+    figures.append(("the same sync: Spark's start / the whole command", f"{_seconds(jars['spark_start'])} / {bare:.1f} s", ""))
     figures.append(("ratio: floor / sync, a fresh JVM, classes from the jars", f"{floor / jars['seconds']:.2f}×", ""))
     _forget_watermark(shop)
 
@@ -90,18 +90,17 @@ def run() -> None:
         (f"incremental sync, all rows, {way} (job, a fresh JVM, the class archive){missing}",
          f"{sync['seconds']:.1f} s", _rate(sync["rows"], sync["seconds"]))
     )  # fmt: skip
-    figures.append(("the same sync: Spark's start / the whole command", f"{sync['spark_start']} s / {wall:.1f} s", ""))
+    figures.append(("the same sync: Spark's start / the whole command", f"{_seconds(sync['spark_start'])} / {wall:.1f} s", ""))
     figures.append(("ratio: floor / sync, a fresh JVM, the class archive", f"{floor / sync['seconds']:.2f}×", ""))
 
-    # How compose's analytics-worker runs the chain: a process that keeps its Spark session (and the
-    # JIT's work) from one hourly run to the next. The same full sync twice in one process, the second
-    # one timed.
+    # A process that keeps its Spark session (and the JIT's work) from one run to the next
+    # (SPARK_KEEP_SESSION, Spark in the worker's own process): the same full sync twice, the second timed.
     log("pipeline: the same full sync twice in one process that keeps its Spark session")
     manage({**env, "SPARK_KEEP_SESSION": "true"}, "shell", "-c", SYNC_TWICE)
     warm = _job(shop, "incremental_sync")
     figures.append(
         (
-            f"incremental sync, all rows, {way} (job, the analytics worker's way: a kept session, its 2nd run)",
+            f"incremental sync, all rows, {way} (job, a process that keeps its session, its 2nd run)",
             f"{warm['seconds']:.1f} s",
             _rate(warm["rows"], warm["seconds"]),
         )
@@ -186,6 +185,10 @@ def _native(url: str) -> str:
     parts = urlsplit(url)
     kept = "&".join(pair for pair in parts.query.split("&") if pair and not pair.startswith("http_port="))
     return parts._replace(query=kept).geturl()
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} s"
 
 
 def _settle(env: dict) -> None:

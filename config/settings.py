@@ -181,8 +181,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # the analytics app's data migration.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The queue the analytics chain's tasks go to; empty: the default queue, which every worker serves.
-# docker-compose.yml names one ("analytics") served by a worker of its own, one task at a time, that
-# keeps its Spark driver warm from one hourly run to the next (SPARK_KEEP_SESSION).
+# docker-compose.yml names one ("analytics") served by a worker of its own, one task at a time.
 ANALYTICS_QUEUE = env.str("ANALYTICS_QUEUE", default="")
 CELERY_TASK_ROUTES = {"analytics.tasks.*": {"queue": ANALYTICS_QUEUE}} if ANALYTICS_QUEUE else {}
 CELERY_BEAT_SCHEDULE = {
@@ -234,8 +233,9 @@ SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="1g")
 SPARK_CLASS_ARCHIVE = env.str("SPARK_CLASS_ARCHIVE", default=str(BASE_DIR / ".stack" / "java" / "spark" / "driver.jsa"))
 SPARK_SHUFFLE_PARTITIONS = env.int("SPARK_SHUFFLE_PARTITIONS", default=4)
 # Keep the session (and its JVM's memory) between runs in one process: saves Spark's start, and the
-# JIT's work on its first run, on every run after the first (docs/benchmarks.md): the tests, and the
-# worker that serves ANALYTICS_QUEUE in docker-compose.yml. Off, a worker gives the memory back.
+# JIT's work on its first run, on every run after the first (docs/benchmarks.md): the tests, or a
+# worker whose Spark runs in its own process (SPARK_MASTER empty; on a cluster a kept session keeps
+# its executors). Off, a worker gives the memory back.
 SPARK_KEEP_SESSION = env.bool("SPARK_KEEP_SESSION", default=False)
 # Parallel JDBC reads for the historical migration (rows split by primary key).
 SPARK_JDBC_PARTITIONS = env.int("SPARK_JDBC_PARTITIONS", default=4)

@@ -16,8 +16,8 @@ a session from even trying a stale one; `scripts/stack spark` makes it again.
 The JVM refuses an archive when a directory on the class path holds files, and Spark puts its
 configuration folder there: a session that uses the archive points SPARK_CONF_DIR at an empty
 folder and names its logging configuration itself (it sets everything else spark-defaults.conf
-holds). A session that spark-submit started, or whose SPARK_CONF_DIR the environment sets, runs
-without the archive.
+holds), for its launch only. A session that spark-submit started, or whose SPARK_CONF_DIR the
+environment sets, runs without the archive.
 """
 
 import hashlib
@@ -74,28 +74,38 @@ def fingerprint(jdbc_jars: list[str]) -> str | None:
     return digest.hexdigest()
 
 
-def driver_options(jdbc_jars: list[str]) -> list[str]:
-    """The driver JVM's options that map the archive, when it is there and fits; else none.
+def driver_setup(jdbc_jars: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The driver JVM's options that map the archive and the environment its launcher needs (an empty
+    SPARK_CONF_DIR, see the module's docstring), when the archive is there and fits; else nothing.
 
-    Sets SPARK_CONF_DIR for the launcher (see the module's docstring) when it returns options.
-    """
+    The environment is for the launch alone: a `spark-submit` this process starts later must find
+    Spark's configuration folder where it always is."""
     archive = archive_file()
-    if archive is None or not archive.is_file() or not is_current(jdbc_jars):
-        return []
+    if archive is None or not is_current(jdbc_jars) or not _speakable(archive):
+        return [], {}
     configuration = str(empty_configuration(archive))
     if os.environ.get("SPARK_CONF_DIR", configuration) != configuration:  # the environment's own folder
-        return []
-    os.environ["SPARK_CONF_DIR"] = configuration
-    return [f"-XX:SharedArchiveFile={archive}", *logging_options()]
+        return [], {}
+    return [f"-XX:SharedArchiveFile={archive}", *logging_options()], {"SPARK_CONF_DIR": configuration}
+
+
+def _speakable(archive: Path) -> bool:
+    """Whether the JVM reads the path as one: `:` separates two archives in SharedArchiveFile, and `,`
+    two files in log4j2's configurationFile."""
+    return not any(mark in str(path) for path in (archive, *_logging_file()) for mark in ":,")
 
 
 def logging_options() -> list[str]:
     """Spark's logging configuration (warnings and errors, spark_jobs/spark_home.py), named directly
     since its folder is no longer on the class path."""
+    return [f"-Dlog4j2.configurationFile={configuration}" for configuration in _logging_file()]
+
+
+def _logging_file() -> list[Path]:
     from spark_jobs.spark_home import pyspark_home
 
     configuration = pyspark_home() / "conf" / "log4j2.properties"
-    return [f"-Dlog4j2.configurationFile={configuration}"] if configuration.is_file() else []
+    return [configuration] if configuration.is_file() else []
 
 
 def build(jdbc_jars: list[str], say: Callable[[str], object] = print) -> Path:
@@ -117,23 +127,33 @@ def build(jdbc_jars: list[str], say: Callable[[str], object] = print) -> Path:
     environment = {**os.environ, "SPARK_CONF_DIR": str(configuration), "SPARK_MASTER": ""}
     say(f"training a Spark session to archive its classes in {archive} (about half a minute)")
     try:
-        subprocess.run(  # noqa: S603 (our own interpreter and module)
-            [sys.executable, "-m", "spark_jobs.archive_training", str(partial)], env=environment, check=True
+        done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "spark_jobs.archive_training", str(partial)],
+            cwd=settings.BASE_DIR,
+            env=environment,
         )
+        if done.returncode:
+            raise RuntimeError(f"The training session failed (exit status {done.returncode}, above)")
         if not partial.is_file() or partial.stat().st_size == 0:
             raise RuntimeError(f"The training session's JVM wrote no archive at {partial}")
         partial.replace(archive)
     finally:
         partial.unlink(missing_ok=True)
-    fingerprint_file(archive).write_text(key + "\n")
+    written = archive.with_name(f"{archive.name}.key.{os.getpid()}.partial")
+    written.write_text(key + "\n")
+    written.replace(fingerprint_file(archive))
     say(f"Spark's class archive: {archive} ({archive.stat().st_size // 2**20} MiB)")
     return archive
 
 
 def is_current(jdbc_jars: list[str]) -> bool:
-    """The archive was made for this Java and these jars."""
+    """The archive is there, made for this Java and these jars."""
     archive = archive_file()
     try:
-        return archive is not None and fingerprint_file(archive).read_text().strip() == fingerprint(jdbc_jars)
+        return (
+            archive is not None
+            and archive.is_file()
+            and fingerprint_file(archive).read_text().strip() == fingerprint(jdbc_jars)
+        )
     except OSError:
         return False

@@ -48,6 +48,9 @@ def forget_a_dead_session() -> bool:
 
     process = getattr(SparkContext._gateway, "proc", None)  # None under spark-submit: its JVM runs us
     if process is not None and process.poll() is not None:
+        if SparkContext._active_spark_context is not None:
+            with contextlib.suppress(Exception):  # its Python side (the accumulators' server); the JVM is gone
+                SparkContext._active_spark_context.stop()
         SparkContext._gateway = SparkContext._jvm = SparkContext._active_spark_context = None
         SparkSession._instantiatedSession = SparkSession._activeSession = None
         return True
@@ -56,6 +59,22 @@ def forget_a_dead_session() -> bool:
         (SparkSession._instantiatedSession or context).stop()  # Python's side of what the JVM stopped
         return True
     return False
+
+
+@contextlib.contextmanager
+def _environment_for_launch(values: dict[str, str]) -> Iterator[None]:
+    """`values` in the environment while pyspark launches the driver (it hands the launcher a copy
+    of ours), and the environment as it was afterwards."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def submitted_by_spark_submit() -> bool:
@@ -117,9 +136,12 @@ def start_session(app_name: str = "bazaar-analytics", *, java_options: list[str]
     jars = ",".join(drivers)
     master_url = master()
     builder = SparkSession.builder.appName(app_name)
-    driver_options = ["-Duser.timezone=UTC"]
+    driver_options, launcher_environment = ["-Duser.timezone=UTC"], {}
     if not submitted_by_spark_submit():
-        driver_options += class_archive.driver_options(drivers) if java_options is None else java_options
+        archive_options, launcher_environment = (
+            class_archive.driver_setup(drivers) if java_options is None else (java_options, {})
+        )
+        driver_options += archive_options
         builder = (
             builder.master(master_url)
             .config("spark.driver.extraClassPath", jars.replace(",", os.pathsep))
@@ -127,7 +149,7 @@ def start_session(app_name: str = "bazaar-analytics", *, java_options: list[str]
         )
     for key, value in cluster_options(master_url).items():
         builder = builder.config(key, value)
-    session = (
+    builder = (
         builder.config("spark.jars", jars)
         .config("spark.executorEnv.PYTHONPATH", str(settings.BASE_DIR))
         .config("spark.sql.session.timeZone", "UTC")
@@ -137,7 +159,8 @@ def start_session(app_name: str = "bazaar-analytics", *, java_options: list[str]
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "50000")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
     )
+    with _environment_for_launch(launcher_environment):
+        session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

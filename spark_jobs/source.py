@@ -32,11 +32,12 @@ class Dialect:
         return f"SUBSTR({column}, 1, 10)"
 
     def time(self, column: str) -> str:
-        """A timestamp column as a copy reads it: from PostgreSQL its whole epoch seconds (the
-        warehouse keeps seconds, and parsing timestamp text was a tenth of the executors' time in the
-        sync, docs/benchmarks.md), from SQLite its text. `ShopTable.shape` makes both a timestamp."""
+        """A timestamp column as a copy reads it: from PostgreSQL its whole epoch seconds, cut toward
+        zero as Spark's unix_timestamp cuts (the warehouse keeps seconds, and parsing timestamp text
+        was a tenth of the executors' time in the sync, docs/benchmarks.md; an infinite time, which
+        has no seconds, is missing), from SQLite its text. `ShopTable.shape` makes both a timestamp."""
         if self.name == "postgresql":
-            return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"
+            return f"CASE WHEN isfinite({column}) THEN CAST(TRUNC(EXTRACT(EPOCH FROM {column})) AS BIGINT) END"
         return f"CAST({column} AS TEXT)"
 
     def timestamp(self, moment: datetime) -> str:

@@ -51,3 +51,44 @@ def test_numbers_decimals_times_and_texts_go_out_as_spark_holds_them(spark, rece
         '0,999999999999.99,,1764547198,""\n'
         "-1,-999999999999.99,1.5000000000,0000000007,\n"
     )
+
+
+def test_values_across_the_buffers_edge_and_a_text_longer_than_the_buffer_arrive_whole(spark, received):
+    """The writer hands its 64 KiB array to the body when the next value does not fit, and a text
+    longer than the array goes straight through: 3,000 rows of awkward widths around one 100 KB title."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    kinds = {
+        "id": T.LongType(), "count": T.IntegerType(), "small": T.ShortType(), "tiny": T.ByteType(),
+        "active": T.BooleanType(), "ratio": T.DoubleType(), "price": T.DecimalType(18, 4), "seconds": T.LongType(),
+        "title": T.StringType(),
+    }  # fmt: skip
+    schema = T.StructType([T.StructField(name, kind) for name, kind in kinds.items()])
+    long_title = 'a "quoted" ' + "é" * 50_000  # 100 KB of UTF-8, more than the writer's array
+    rows = [
+        (
+            n * 7_919_191 - 10**12, -n, n % 300 - 150, n % 256 - 128, n % 2 == 0, n / 8,
+            Decimal(n * 1_234_567) / 10_000 * (-1 if n % 3 else 1), n * 1_000_003,
+            long_title if n == 1_500 else f"t{n}",
+        )
+        for n in range(3_000)
+    ]  # fmt: skip
+    session = start_session("csv-writer-test")
+    try:
+        frame = session.createDataFrame(rows, schema).coalesce(1)
+        frame = frame.withColumn("seconds", F.col("seconds").alias("seconds", metadata={EPOCH_SECONDS: True}))
+        bodies, address = received
+        assert session.sparkContext._jvm.bazaar.warehouse.CsvOverHttp.write(frame._jdf, address, "", 60) == len(rows)
+    finally:
+        stop_session(session)
+
+    def line(row) -> str:
+        id_, count, small, tiny, active, ratio, price, seconds, title = row
+        quoted = '"' + title.replace('"', '""') + '"'
+        fields = [id_, count, small, tiny, int(active), repr(ratio), f"{price:.4f}", f"{seconds:010d}", quoted]
+        return ",".join(str(field) for field in fields) + "\n"
+
+    body = b"".join(bodies)
+    assert len(body) > 3 * 65_536
+    assert body.decode() == "".join(line(row) for row in rows)

@@ -41,7 +41,7 @@ def test_the_cluster_file_validates_over_the_base_file_and_mirrors_the_topology(
             assert str(environment["KAFKA_NODE_ID"]) == node
     assert services["opensearch-2"]["environment"]["discovery.seed_hosts"] == "opensearch,opensearch-2"
     assert services["spark-worker"]["scale"] == 2 and services["consumer"]["scale"] == 2
-    for name in ("web", "web-2", "worker", "relay", "consumer", "migrate"):
+    for name in ("web", "web-2", "worker", "analytics-worker", "relay", "consumer", "migrate"):
         environment = services[name]["environment"]
         assert environment["CLICKHOUSE_CLUSTER"] == "bazaar", name
         assert environment["KAFKA_REPLICATION_FACTOR"] == "3", name

@@ -17,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_stale: bool = False, check: bool = False, **options):
         if class_archive.archive_file() is None:
+            if check:
+                raise CommandError("SPARK_CLASS_ARCHIVE is empty: Spark's drivers read their classes from the jars")
             self.stdout.write("SPARK_CLASS_ARCHIVE is empty: Spark's drivers read their classes from the jars.")
             return
         try:

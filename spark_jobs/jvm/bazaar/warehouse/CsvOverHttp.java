@@ -294,9 +294,9 @@ public final class CsvOverHttp {
         }
 
         /** A decimal as its plain digits: from the unscaled whole number when it fits in a long, as Spark
-         * keeps a decimal of up to 18 digits, else through BigDecimal. */
+         * keeps a decimal of up to 18 digits, else (or with a negative scale) through BigDecimal. */
         void putDecimal(Decimal value, int precision, int scale) throws IOException {
-            if (precision > Decimal.MAX_LONG_DIGITS()) {
+            if (precision > Decimal.MAX_LONG_DIGITS() || scale < 0 || scale >= POWERS_OF_TEN.length) {
                 putAscii(value.toJavaBigDecimal().toPlainString());
                 return;
             }
