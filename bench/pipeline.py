@@ -77,7 +77,8 @@ def run() -> None:
         (f"incremental sync, all rows, {way} (job, a fresh JVM, classes from the jars)",
          f"{jars['seconds']:.1f} s", _rate(jars["rows"], jars["seconds"]))
     )  # fmt: skip
-    figures.append(("the same sync: Spark's start / the whole command", f"{_seconds(jars['spark_start'])} / {bare:.1f} s", ""))
+    start = _seconds(jars["spark_start"])
+    figures.append(("the same sync: Spark's start / the whole command", f"{start} / {bare:.1f} s", ""))
     figures.append(("ratio: floor / sync, a fresh JVM, classes from the jars", f"{floor / jars['seconds']:.2f}×", ""))
     _forget_watermark(shop)
 
@@ -90,7 +91,8 @@ def run() -> None:
         (f"incremental sync, all rows, {way} (job, a fresh JVM, the class archive){missing}",
          f"{sync['seconds']:.1f} s", _rate(sync["rows"], sync["seconds"]))
     )  # fmt: skip
-    figures.append(("the same sync: Spark's start / the whole command", f"{_seconds(sync['spark_start'])} / {wall:.1f} s", ""))
+    start = _seconds(sync["spark_start"])
+    figures.append(("the same sync: Spark's start / the whole command", f"{start} / {wall:.1f} s", ""))
     figures.append(("ratio: floor / sync, a fresh JVM, the class archive", f"{floor / sync['seconds']:.2f}×", ""))
 
     # A process that keeps its Spark session (and the JIT's work) from one run to the next
