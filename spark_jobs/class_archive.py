@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 
 def archive_file() -> Path | None:
@@ -125,7 +126,8 @@ def build(jdbc_jars: list[str], say: Callable[[str], object] = print) -> Path:
     partial = archive.with_name(f"{archive.name}.{os.getpid()}.partial")
     # A local session whatever SPARK_MASTER says: the archive is for drivers, which run here.
     environment = {**os.environ, "SPARK_CONF_DIR": str(configuration), "SPARK_MASTER": ""}
-    say(f"training a Spark session to archive its classes in {archive} (about half a minute)")
+    training = gettext("Training a Spark session to archive its classes in %(path)s (about half a minute)")
+    say(training % {"path": archive})
     try:
         done = subprocess.run(  # noqa: S603 (our own interpreter and module)
             [sys.executable, "-m", "spark_jobs.archive_training", str(partial)],
@@ -142,7 +144,8 @@ def build(jdbc_jars: list[str], say: Callable[[str], object] = print) -> Path:
     written = archive.with_name(f"{archive.name}.key.{os.getpid()}.partial")
     written.write_text(key + "\n")
     written.replace(fingerprint_file(archive))
-    say(f"Spark's class archive: {archive} ({archive.stat().st_size // 2**20} MiB)")
+    made = gettext("Spark's class archive: %(path)s (%(size)d MiB)")
+    say(made % {"path": archive, "size": archive.stat().st_size >> 20})
     return archive
 
 
