@@ -70,30 +70,11 @@ def run() -> None:
     # A fresh JVM reading Spark's classes from the jars, then one mapping them from the class archive
     # (spark_jobs/class_archive.py), side by side; the watermark is forgotten in between.
     log("pipeline: first incremental sync (every row is new), a fresh JVM without the class archive")
-    _settle(env)
-    bare = _timed(lambda: manage({**env, "SPARK_CLASS_ARCHIVE": ""}, "analytics_run", "--job", "incremental_sync"))
-    jars = _job(shop, "incremental_sync")
-    figures.append(
-        (f"incremental sync, all rows, {way} (job, a fresh JVM, classes from the jars)",
-         f"{jars['seconds']:.1f} s", _rate(jars["rows"], jars["seconds"]))
-    )  # fmt: skip
-    start = _seconds(jars["spark_start"])
-    figures.append(("the same sync: Spark's start / the whole command", f"{start} / {bare:.1f} s", ""))
-    figures.append(("ratio: floor / sync, a fresh JVM, classes from the jars", f"{floor / jars['seconds']:.2f}×", ""))
+    figures += _fresh_sync(env, shop, floor, way, "classes from the jars", {"SPARK_CLASS_ARCHIVE": ""})
     _forget_watermark(shop)
-
     log("pipeline: the same sync, a fresh JVM with the class archive")
     missing = "" if _archive_current(env) else ARCHIVE_MISSING
-    _settle(env)
-    wall = _timed(lambda: manage(env, "analytics_run", "--job", "incremental_sync"))
-    sync = _job(shop, "incremental_sync")
-    figures.append(
-        (f"incremental sync, all rows, {way} (job, a fresh JVM, the class archive){missing}",
-         f"{sync['seconds']:.1f} s", _rate(sync["rows"], sync["seconds"]))
-    )  # fmt: skip
-    start = _seconds(sync["spark_start"])
-    figures.append(("the same sync: Spark's start / the whole command", f"{start} / {wall:.1f} s", ""))
-    figures.append(("ratio: floor / sync, a fresh JVM, the class archive", f"{floor / sync['seconds']:.2f}×", ""))
+    figures += _fresh_sync(env, shop, floor, way, f"the class archive{missing}", {})
 
     # A process that keeps its Spark session (and the JIT's work) from one run to the next
     # (SPARK_KEEP_SESSION, Spark in the worker's own process): the same full sync twice, the second timed.
@@ -187,6 +168,20 @@ def _native(url: str) -> str:
     parts = urlsplit(url)
     kept = "&".join(pair for pair in parts.query.split("&") if pair and not pair.startswith("http_port="))
     return parts._replace(query=kept).geturl()
+
+
+def _fresh_sync(env: dict, shop, floor: float, way: str, label: str, extra: dict) -> list[tuple[str, str, str]]:
+    """One full sync by `analytics_run` in a fresh process (`extra` in its environment), on a settled
+    warehouse: the job's time and rate, Spark's start and the whole command, the ratio to the floor."""
+    _settle(env)
+    wall = _timed(lambda: manage({**env, **extra}, "analytics_run", "--job", "incremental_sync"))
+    sync = _job(shop, "incremental_sync")
+    return [
+        (f"incremental sync, all rows, {way} (job, a fresh JVM, {label})", f"{sync['seconds']:.1f} s",
+         _rate(sync["rows"], sync["seconds"])),
+        ("the same sync: Spark's start / the whole command", f"{_seconds(sync['spark_start'])} / {wall:.1f} s", ""),
+        (f"ratio: floor / sync, a fresh JVM, {label}", f"{floor / sync['seconds']:.2f}×", ""),
+    ]  # fmt: skip
 
 
 def _seconds(value: float | None) -> str:

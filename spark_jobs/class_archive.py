@@ -2,9 +2,9 @@
 
 A fresh driver loads some eighteen thousand classes before its first query answers, twelve
 thousand of them out of pyspark's 280 jars, and parses and verifies each one: on two cores, half
-of Spark's 5 s start and part of a job's first query. Java's class-data sharing maps them instead from an archive that a
-training run of the same session wrote (`-XX:ArchiveClassesAtExit`), the way the JDK maps its own
-classes (docs/benchmarks.md has the figures).
+of Spark's 5 s start and part of a job's first query. Java's class-data sharing maps them instead
+from an archive that a training run of the same session wrote (`-XX:ArchiveClassesAtExit`), the
+way the JDK maps its own classes (docs/benchmarks.md has the figures).
 
     python manage.py spark_class_archive      (`scripts/stack spark` runs it)
 

@@ -70,13 +70,13 @@ def jdbc_options() -> dict[str, str]:
     database = _database()
     if dialect().name == "postgresql":
         url = f"jdbc:postgresql://{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-        shared = {name: str(value) for name, value in database.get("OPTIONS", {}).items() if value}
+        options = database.get("OPTIONS", {})
         return {
             "url": url,
             "user": database["USER"],
             "password": database["PASSWORD"],
             "driver": "org.postgresql.Driver",
-            **{name: shared[name] for name in SHARED_CONNECTION_OPTIONS if name in shared},
+            **{name: str(options[name]) for name in SHARED_CONNECTION_OPTIONS if options.get(name)},
         }
     return {"url": f"jdbc:sqlite:{database['NAME']}", "driver": "org.sqlite.JDBC"}
 
