@@ -11,7 +11,7 @@
 #
 #   scripts/stack cluster up [component|node ...]     start (default: every component), idempotently
 #   scripts/stack cluster down [component|node ...]   stop only what this topology started
-#   scripts/stack cluster kill NODE ...                SIGKILL nodes (drills: a crash, not a shutdown)
+#   scripts/stack cluster kill NODE ...                SIGKILL nodes and their children (drills: a crash)
 #   scripts/stack cluster status                      which nodes answer
 #
 # Kafka runs three combined broker+controller nodes rather than three controllers and three
@@ -59,6 +59,10 @@ cluster_stop() {  # cluster_stop NAME [SIGNAL]: stop one node this topology star
   local name=$1 signal=${2:-TERM} file="$CLUSTER_DIR/$1/$1.pid" pid waited=0
   [ -f "$file" ] || return 0
   pid=$(cat "$file")
+  # KILL is a crash of the node's machine: every process of its session goes at once (a Spark
+  # worker's executors too, which would otherwise work on until they noticed their worker gone).
+  # cluster_start made the node the leader of a session and process group of its own.
+  if [ "$signal" = KILL ]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
   kill "-$signal" "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 120 ]; do sleep 0.5; waited=$((waited + 1)); done
   kill -9 "$pid" 2>/dev/null || true

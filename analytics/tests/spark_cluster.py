@@ -3,7 +3,9 @@
 The standalone master's JSON (`/json/`) lists the workers and the applications; each
 worker's JSON lists the executors it ran, by application; the driver's REST API
 (`/api/v1/applications/<id>/...`, while its session lives) lists each job's stages
-and each task's executor and input metrics.
+and each task's executor and input metrics. A driver started with `event_log_options` also
+writes Spark's event log, the record that outlives its session: which executors came and went,
+and where each task of each job ran.
 """
 
 import json
@@ -68,3 +70,64 @@ def write_tasks(ui_url: str, app_id: str) -> dict[str, dict]:
                     entry["executors"].add(task["executorId"])
                     entry["records_read"] += task["taskMetrics"]["inputMetrics"]["recordsRead"]
     return found
+
+
+def event_log_options(folder: Path) -> dict[str, str]:
+    """The environment that has a pyspark driver write its event log into `folder`, in one
+    uncompressed file (pyspark hands PYSPARK_SUBMIT_ARGS to the launcher before any option of the
+    session's own; Spark 4 compresses the log and rolls it into a folder of its own by default)."""
+    settings = {
+        "spark.eventLog.enabled": "true",
+        "spark.eventLog.dir": folder.as_uri(),
+        "spark.eventLog.compress": "false",
+        "spark.eventLog.rolling.enabled": "false",
+    }
+    arguments = " ".join(f"--conf {key}={value}" for key, value in settings.items())
+    return {"PYSPARK_SUBMIT_ARGS": f"{arguments} pyspark-shell"}
+
+
+def events(folder: Path) -> list[dict]:
+    """The events of the one application whose log is in `folder`, in the order they happened."""
+    logs = [path for path in folder.iterdir() if not path.name.endswith(".inprogress")]
+    assert len(logs) == 1, (
+        f"expected one finished event log in {folder}: {sorted(path.name for path in folder.iterdir())}"
+    )
+    with logs[0].open() as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def executor_loss(events: list[dict]) -> dict:
+    """What the event log says about an executor the application lost: when it went and why, the
+    jobs that started after and the executors their tasks ran on, and whether every job succeeded."""
+    removed = [event for event in events if event["Event"] == "SparkListenerExecutorRemoved"]
+    assert removed, "the application lost no executor"
+    lost = removed[0]
+    after = {
+        event["Job ID"]
+        for event in events
+        if event["Event"] == "SparkListenerJobStart" and event["Submission Time"] > lost["Timestamp"]
+    }
+    stage_jobs = {
+        stage["Stage ID"]: event["Job ID"]
+        for event in events
+        if event["Event"] == "SparkListenerJobStart"
+        for stage in event["Stage Infos"]
+    }
+    executors_after = {
+        event["Task Info"]["Executor ID"]
+        for event in events
+        if event["Event"] == "SparkListenerTaskEnd" and stage_jobs.get(event["Stage ID"]) in after
+    }
+    results = [event["Job Result"]["Result"] for event in events if event["Event"] == "SparkListenerJobEnd"]
+    return {
+        "executor": lost["Executor ID"],
+        "reason": lost["Removed Reason"],
+        "jobs_after": len(after),
+        "executors_after": executors_after,
+        "failed_tasks": [
+            event["Task End Reason"]["Reason"]
+            for event in events
+            if event["Event"] == "SparkListenerTaskEnd" and event["Task End Reason"]["Reason"] != "Success"
+        ],
+        "all_jobs_succeeded": bool(results) and all(result == "JobSucceeded" for result in results),
+    }
