@@ -5,11 +5,13 @@ an app scrolling a long list sees an item twice or never. A cursor instead says 
 whose sort key was (price 12.50, id 841)"; rows added or removed elsewhere do not move it.
 
 The sort key is the list's ordering with the primary key last (added when missing, so the key is
-unique). A cursor is signed: a client cannot make one up, and a cursor from one ordering is refused
-under another.
+unique). A cursor is signed: a client cannot make one up, and a cursor from one list is refused by
+another: it names its ordering and a digest of the list's path and filters (its scope), since a
+position is only "after" something within the rows it was taken from.
 """
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core import signing
@@ -34,12 +36,21 @@ def ordering_of(queryset: QuerySet) -> tuple[str, ...]:
     return ordering
 
 
-def encode(row: Model, ordering: Sequence[str]) -> str:
+def scope_of(path: str, parameters: Iterable[tuple[str, Sequence[str]]], ignored: Iterable[str] = ()) -> str:
+    """A short digest of a list's path and query parameters (each name with its values, in any
+    order; `ignored` names left out: the position's own, and what may change between pages)."""
+    left_out = set(ignored)
+    kept = sorted((name, sorted(values)) for name, values in parameters if name not in left_out)
+    text = repr((path, kept)).encode()
+    return hashlib.blake2b(text, digest_size=9, person=b"bazaar-cursor").hexdigest()
+
+
+def encode(row: Model, ordering: Sequence[str], scope: str) -> str:
     values = [_json_value(_value_of(row, term.lstrip("-"))) for term in ordering]
-    return signing.dumps({"o": list(ordering), "v": values}, salt=SALT, compress=True)
+    return signing.dumps({"o": list(ordering), "s": scope, "v": values}, salt=SALT, compress=True)
 
 
-def rows_after(queryset: QuerySet, cursor: str) -> QuerySet:
+def rows_after(queryset: QuerySet, cursor: str, scope: str) -> QuerySet:
     """The queryset, ordered by its sort key, from the row after the cursor's on."""
     ordering = ordering_of(queryset)
     try:
@@ -47,6 +58,8 @@ def rows_after(queryset: QuerySet, cursor: str) -> QuerySet:
     except signing.BadSignature as exc:
         raise ValidationError({"cursor": [INVALID]}) from exc
     if position.get("o") != list(ordering) or len(position.get("v", [])) != len(ordering):
+        raise ValidationError({"cursor": [INVALID]})
+    if position.get("s", scope) != scope:  # a cursor signed before cursors had scopes names none
         raise ValidationError({"cursor": [INVALID]})
     values = [
         _python_value(queryset.model, term.lstrip("-"), value)

@@ -4,8 +4,9 @@ Every list answers `count`, `next`, `previous`, `next_cursor` and `results`:
 - `?page=N` (the default) is what a web page with page links wants;
 - `?cursor=C`, with C the `next_cursor` of an earlier answer, goes on after that answer's last
   row and stays right while rows are added (shop.api.cursor). Cursors go forward: `previous` is
-  null in a cursor answer. Any answer with more rows after it has a `next_cursor`, so an app can
-  start with page 1 and continue by cursor.
+  null in a cursor answer. A cursor holds for the list and filters it came from (`page_size` may
+  change between pages); another list or other filters answer 400. Any answer with more rows
+  after it has a `next_cursor`, so an app can start with page 1 and continue by cursor.
 """
 
 from django.utils.translation import gettext as _
@@ -46,22 +47,27 @@ class StandardPagination(PageNumberPagination):
         self.request = request
         self.size = self.get_page_size(request)
         self.ordering = keyset.ordering_of(queryset)
+        self.scope = keyset.scope_of(
+            request.path.rstrip("/"),  # trailing slashes are optional in the API
+            request.query_params.lists(),
+            ignored=(self.cursor_query_param, self.page_query_param, self.page_size_query_param),
+        )
         queryset = queryset.order_by(*self.ordering)
         self.next_cursor = None
         token = request.query_params.get(self.cursor_query_param)
         if token is None:
             rows = super().paginate_queryset(queryset, request, view)
             if self.page.has_next():
-                self.next_cursor = keyset.encode(rows[-1], self.ordering)
+                self.next_cursor = keyset.encode(rows[-1], self.ordering, self.scope)
             return rows
         if self.page_query_param in request.query_params:
             raise ValidationError({self.cursor_query_param: [_("Send either page or cursor, not both.")]})
         self.page = None
         paginator = self.django_paginator_class(queryset, self.size)
-        rows, self.count = paginator.rows_and_count(keyset.rows_after(queryset, token), 0, self.size + 1)
+        rows, self.count = paginator.rows_and_count(keyset.rows_after(queryset, token, self.scope), 0, self.size + 1)
         if len(rows) > self.size:
             rows = rows[: self.size]
-            self.next_cursor = keyset.encode(rows[-1], self.ordering)
+            self.next_cursor = keyset.encode(rows[-1], self.ordering, self.scope)
         return rows
 
     def get_paginated_response(self, data):

@@ -135,7 +135,8 @@ def keyset_after_last(answer: dict) -> str:
     from shop.api import cursor as keyset
 
     last = Product.objects.get(pk=answer["results"][-1]["id"])
-    return keyset.encode(last, keyset.ordering_of(Product.objects.order_by("-created_at", "-id")))
+    ordering = keyset.ordering_of(Product.objects.order_by("-created_at", "-id"))
+    return keyset.encode(last, ordering, keyset.scope_of("/api/v1/products", []))
 
 
 def test_a_page_number_far_past_the_end_is_a_404_or_the_last_page(client, settings):
