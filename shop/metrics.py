@@ -2,9 +2,11 @@
 
 Counters are counted where things happen (a placed order, a failed checkout, a
 task that failed). State that lives in the database or a broker (outbox
-backlog, search index lag, the last ETL runs, Celery's queue) is read when
-Prometheus scrapes, by `ShopStateCollector`, with short timeouts, so every
-process reports the same truth and a slow service cannot stall the scrape.
+backlog, Celery's queues; and what the apps add: search index lag, the last ETL
+runs, the consumer's lag) is read when Prometheus scrapes, by `ShopStateCollector`,
+with short timeouts, so every process reports the same truth and a slow service
+cannot stall the scrape. An app adds the state it owns with `STATE.add(reader)` in
+its AppConfig.ready(): this module stays below the apps it reports on.
 
 Under gunicorn or Celery's prefork pool, set PROMETHEUS_MULTIPROC_DIR so the
 workers' counters add up (see `registry_for_scrape`).
@@ -13,6 +15,7 @@ workers' counters add up (see `registry_for_scrape`).
 import logging
 import os
 import time
+from collections.abc import Callable
 from decimal import Decimal
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter
@@ -54,14 +57,22 @@ def checkout_failed(reason: str) -> None:
 class ShopStateCollector:
     """Gauges read at scrape time from the database (and the broker, when there is one)."""
 
+    def __init__(self):
+        self.readers: list[Callable[[], list]] = [
+            self._application,
+            self._migrations,
+            self._outbox,
+            self._celery_queues,
+        ]
+
+    def add(self, reader: Callable[[], list]) -> None:
+        """`reader()` returns metric families; it runs at each scrape, after the shop's own."""
+        if reader not in self.readers:
+            self.readers.append(reader)
+
     def collect(self):
-        yield from _safely(self._application)
-        yield from _safely(self._migrations)
-        yield from _safely(self._outbox)
-        yield from _safely(self._search_queue)
-        yield from _safely(self._pipeline)
-        yield from _safely(self._celery_queue)
-        yield from _safely(self._consumer_lag)
+        for reader in self.readers:
+            yield from _safely(reader)
 
     def _application(self):
         import platform
@@ -104,56 +115,12 @@ class ShopStateCollector:
         backlog = GaugeMetricFamily("bazaar_outbox_backlog", "Domain events not yet published to Kafka")
         backlog.add_metric([], pending.count())
         age = GaugeMetricFamily("bazaar_outbox_oldest_age_seconds", "Age of the oldest unpublished event (0: none)")
-        age.add_metric([], _age(summary["oldest"]))
+        age.add_metric([], age_of(summary["oldest"]))
         return [backlog, age]
 
-    def _search_queue(self):
-        from django.db.models import Min
-
-        from catalog.models import SearchQueueEntry
-
-        summary = SearchQueueEntry.objects.aggregate(oldest=Min("queued_at"))
-        backlog = GaugeMetricFamily("bazaar_search_queue_backlog", "Search documents waiting to be sent")
-        backlog.add_metric([], SearchQueueEntry.objects.count())
-        lag = GaugeMetricFamily("bazaar_search_index_lag_seconds", "Age of the oldest unsent search change (0: none)")
-        lag.add_metric([], _age(summary["oldest"]))
-        return [backlog, lag]
-
-    def _pipeline(self):
-        from django.db.models import Count
-
-        from analytics.models import JobRun, PipelineRun
-
-        last_success = GaugeMetricFamily(
-            "bazaar_etl_last_success_timestamp_seconds", "When each job last succeeded (Unix time)", labels=["job"]
-        )
-        rows = GaugeMetricFamily("bazaar_etl_rows", "Rows the job's last successful run wrote", labels=["job"])
-        seconds = GaugeMetricFamily(
-            "bazaar_etl_duration_seconds", "How long the job's last successful run took", labels=["job"]
-        )
-        seen = set()
-        succeeded = JobRun.objects.filter(status=PipelineRun.Status.SUCCEEDED, finished_at__isnull=False)
-        for run in succeeded.order_by("-finished_at")[:50]:
-            if run.job in seen:
-                continue
-            seen.add(run.job)
-            last_success.add_metric([run.job], run.finished_at.timestamp())
-            rows.add_metric([run.job], sum((run.rows or {}).values()))
-            seconds.add_metric([run.job], (run.finished_at - run.started_at).total_seconds())
-        quality = GaugeMetricFamily(
-            "bazaar_data_quality_ok", "1 when the last data-quality check agreed with the database, 0 when it did not"
-        )
-        checks = JobRun.objects.filter(job="data_quality_check").exclude(status=PipelineRun.Status.RUNNING)
-        last_check = checks.order_by("-started_at", "-id").first()
-        if last_check is not None:
-            quality.add_metric([], 1 if last_check.status == PipelineRun.Status.SUCCEEDED else 0)
-        runs = GaugeMetricFamily("bazaar_pipeline_runs", "Pipeline runs recorded, by status", labels=["status"])
-        counted = dict(PipelineRun.objects.values_list("status").annotate(n=Count("id")))
-        for status in PipelineRun.Status.values:
-            runs.add_metric([status], counted.get(status, 0))
-        return [last_success, rows, seconds, quality, runs]
-
-    def _celery_queue(self):
+    def _celery_queues(self):
+        """Tasks waiting in each queue a worker serves: the default one, and the analytics chain's
+        own when ANALYTICS_QUEUE routes it there (a backlog there is runs waiting for Spark)."""
         from django.conf import settings
 
         if not settings.CELERY_BROKER_URL.startswith("redis"):
@@ -164,24 +131,18 @@ class ShopStateCollector:
         length = GaugeMetricFamily(
             "bazaar_celery_queue_length", "Tasks waiting in the broker, by queue", labels=["queue"]
         )
-        length.add_metric(["celery"], client.llen("celery"))
+        for queue in celery_queues():
+            length.add_metric([queue], client.llen(queue))
         return [length]
 
-    def _consumer_lag(self):
-        from django.conf import settings
 
-        if not settings.KAFKA_BOOTSTRAP_SERVERS:
-            return []
-        from analytics.consumer import consumer_lag
+def celery_queues() -> list[str]:
+    """The queues this deployment's workers serve, the default first."""
+    from django.conf import settings
 
-        lag = GaugeMetricFamily(
-            "bazaar_kafka_consumer_lag",
-            "Events in Kafka the warehouse consumer has not committed yet",
-            labels=["topic"],
-        )
-        # a new broker's coordinator gets a short wait, not the reading's default: the scrape stays quick
-        lag.add_metric([settings.KAFKA_EVENTS_TOPIC], consumer_lag(timeout=1.5, coordinator_wait=2.0))
-        return [lag]
+    default = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values() if route.get("queue")}
+    return [default, *sorted(routed - {default})]
 
 
 def _safely(read):
@@ -193,7 +154,8 @@ def _safely(read):
         return []
 
 
-def _age(moment) -> float:
+def age_of(moment) -> float:
+    """Seconds since `moment` (0 for none): the age of a backlog's oldest entry."""
     return max(0.0, time.time() - moment.timestamp()) if moment else 0.0
 
 

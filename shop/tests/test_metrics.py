@@ -1,5 +1,6 @@
 """/metrics: who may scrape it, and the business metrics it carries."""
 
+import os
 import re
 
 import pytest
@@ -39,6 +40,26 @@ def test_loopback_may_scrape_and_the_request_metrics_are_there(client):
     assert "django_http_requests_total_by_view_transport_method_total" in text
     assert "bazaar_app_info{" in text
     assert "bazaar_outbox_backlog" in text
+
+
+def test_every_queue_a_worker_serves_reports_its_length(client, settings):
+    """The analytics chain's own queue (ANALYTICS_QUEUE) too: a backlog there is runs waiting for Spark."""
+    import uuid
+
+    import redis
+
+    queue = f"test-analytics-{uuid.uuid4().hex[:8]}"
+    settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
+    settings.CELERY_TASK_ROUTES = {"analytics.tasks.*": {"queue": queue}}
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.rpush(queue, "a", "b", "c")
+    try:
+        text = scrape(client)
+    finally:
+        broker.delete(queue)
+
+    assert value(text, "bazaar_celery_queue_length", queue=queue) == 3
+    assert 'bazaar_celery_queue_length{queue="celery"}' in text
 
 
 def test_other_networks_get_404_unless_they_bring_the_token(client, settings):
