@@ -124,8 +124,15 @@ def build(jdbc_jars: list[str], say: Callable[[str], object] = print) -> Path:
     if any(configuration.iterdir()):
         raise RuntimeError(f"{configuration} stands in for Spark's configuration folder and must stay empty")
     partial = archive.with_name(f"{archive.name}.{os.getpid()}.partial")
-    # A local session whatever SPARK_MASTER says: the archive is for drivers, which run here.
-    environment = {**os.environ, "SPARK_CONF_DIR": str(configuration), "SPARK_MASTER": ""}
+    # A local session whatever SPARK_MASTER says: the archive is for drivers, which run here. It
+    # serves on loopback only, and so needs no name for this machine (a host or container whose own
+    # name does not resolve would fail Spark's start otherwise).
+    environment = {
+        **os.environ,
+        "SPARK_CONF_DIR": str(configuration),
+        "SPARK_MASTER": "",
+        "SPARK_LOCAL_IP": "127.0.0.1",
+    }
     training = gettext("Training a Spark session to archive its classes in %(path)s (about half a minute)")
     say(training % {"path": archive})
     try:

@@ -87,9 +87,12 @@ def test_compose_rehearsal(tmp_path, env_source):
         for service in APP_SERVICES[1:]:
             rehearsal.run_app(service, image)
         for service, port in (
-            ("web", 8000), ("worker", 9808), ("analytics-worker", 9809), ("relay", 9810), ("consumer", 9811)
+            ("web", 8000), ("worker", 9808), ("relay", 9810), ("consumer", 9811), ("analytics-worker", 9809)
         ):  # fmt: skip
-            rehearsal.wait_for(service, port, seconds=120)
+            # the analytics worker makes Spark's class archive first (a training run of half a minute)
+            rehearsal.wait_for(service, port, seconds=300 if service == "analytics-worker" else 120)
+        image_archive = image / ".stack" / "java" / "spark" / "driver.jsa"
+        assert image_archive.is_file(), rehearsal.log("analytics-worker")[-4000:]
         rehearsal.start_prometheus()
 
         with rehearsal.portal("prometheus", 9090) as prometheus:

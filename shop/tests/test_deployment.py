@@ -81,11 +81,22 @@ def test_the_analytics_chain_runs_on_a_worker_of_its_own_one_run_at_a_time(deplo
 
     for name in APP_SERVICES:  # whoever queues the chain (beat, the admin's "run now") sends it there
         assert services[name]["environment"]["ANALYTICS_QUEUE"] == "analytics", name
-    assert "--queues=analytics" in analytics["command"] and "--concurrency=1" in analytics["command"]
+    command = " ".join(analytics["command"])
+    assert "--queues=analytics" in command and "--concurrency=1" in command
     assert "--queues=celery" in worker["command"]
+    # a fresh driver starts from the class archive, made first for the image's Java and jars; the
+    # worker starts even when it cannot be made, and its health check waits out the training run
+    made, started = command.index("manage.py spark_class_archive --if-stale || true;"), command.index("exec celery")
+    assert analytics["command"][:2] == ["sh", "-c"] and made < started
+    assert _seconds(analytics["healthcheck"]["start_period"]) >= 120
     # a session kept on the compose cluster would keep every executor core from other jobs
     assert analytics["environment"].get("SPARK_KEEP_SESSION", "false") == "false"
     assert "analytics@" in " ".join(analytics["healthcheck"]["test"])
+
+
+def _seconds(duration: str) -> int:
+    """A duration as `docker-compose config` renders it: 3m0s, 90s, 1h2m."""
+    return sum(int(count) * {"h": 3600, "m": 60, "s": 1}[unit] for count, unit in re.findall(r"(\d+)([hms])", duration))
 
 
 def test_the_image_runs_as_a_user_with_a_healthcheck():
