@@ -9,6 +9,9 @@ calls hand both to Django, which runs the SQL and builds the model instances as 
 
 Only for a query fixed by its arguments: nothing a request adds (a filter, a limit) may change its
 SQL, so a FixedQuery is called, never refined. Values bound at build time stay bound (no "now").
+It keeps the SQL of a few argument sets (`most`, 8 unless told): arguments past those (a caller
+that passed a value from a request, say) get the usual way, each call, rather than a process
+whose memory grows with every value a client sends.
 `shop/tests/test_fixed_queries.py` holds its rows to those of the same queryset run the usual way,
 so a Django upgrade that changes the compiler's bookkeeping fails there, not on a page.
 """
@@ -25,13 +28,16 @@ _COMPILER_STATE = ("select", "klass_info", "annotation_col_map", "col_count", "h
 class FixedQuery:
     """`FixedQuery(build)(*args)` is `list(build(*args))`, with the SQL built once per `args` and database."""
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(self, build: Callable[..., QuerySet], *, most: int = 8) -> None:
         self._build = build
+        self._most = most
         self._querysets: dict[tuple, QuerySet] = {}
         self._compiled: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
 
     def __call__(self, *args: Hashable) -> list:
+        if args not in self._querysets and len(self._querysets) >= self._most:
+            return list(self._build(*args))  # past the few it keeps: built and run the usual way
         queryset = self._queryset(args).all()  # a clone per call: its result cache is the call's own
         compiler = queryset.query.get_compiler(using=queryset.db)
         key = (args, queryset.db)

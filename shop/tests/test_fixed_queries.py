@@ -71,3 +71,17 @@ def test_each_call_has_rows_of_its_own(catalogue):
 
     assert second[0].title != first[0].title  # not the same instances handed out twice
     assert _seen(second) == _seen(fixed(3))
+
+
+def test_it_keeps_the_sql_of_a_few_arguments_and_runs_the_rest_the_usual_way(catalogue):
+    fixed = FixedQuery(_shelves, most=2)
+
+    answers = {limit: _seen(fixed(limit)) for limit in (1, 2, 3, 4, 5)}
+
+    assert answers == {limit: _seen(list(_shelves(limit))) for limit in (1, 2, 3, 4, 5)}
+    assert len(fixed._querysets) == 2 and len(fixed._compiled) == 2  # one database here
+    with mock.patch.object(SQLCompiler, "pre_sql_setup", autospec=True, side_effect=SQLCompiler.pre_sql_setup) as built:
+        fixed(1)
+        assert built.call_count == 0  # one it keeps
+        fixed(5)
+        assert built.call_count > 0  # one it does not
