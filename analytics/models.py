@@ -61,6 +61,12 @@ class JobRun(models.Model):
         verbose_name = _("job run")
         verbose_name_plural = _("job runs")
         ordering = ["started_at", "id"]
+        indexes = [
+            # what /metrics reads at every scrape (analytics.metrics): each job's newest success, and
+            # the newest data-quality check; the table gains a row per job every hour
+            models.Index(fields=["status", "job", "finished_at"], name="jobrun_success_by_job"),
+            models.Index(fields=["job", "started_at"], name="jobrun_job_started"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.job} ({self.status})"

@@ -61,8 +61,12 @@ cluster_stop() {  # cluster_stop NAME [SIGNAL]: stop one node this topology star
   pid=$(cat "$file")
   # KILL is a crash of the node's machine: every process of its session goes at once (a Spark
   # worker's executors too, which would otherwise work on until they noticed their worker gone).
-  # cluster_start made the node the leader of a session and process group of its own.
-  if [ "$signal" = KILL ]; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+  # cluster_start made the node the leader of a session and process group of its own; a pid that
+  # leads no session of its own now is not that node (a stale file), and only it gets the signal.
+  if [ "$signal" = KILL ] && [ "$(ps -o sid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$pid" ] \
+    && [ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$pid" ]; then
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
   kill "-$signal" "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 120 ]; do sleep 0.5; waited=$((waited + 1)); done
   kill -9 "$pid" 2>/dev/null || true
@@ -305,16 +309,20 @@ spark_alive_workers() {
     'import json, sys; print(sum(w["state"] == "ALIVE" for w in json.load(sys.stdin)["workers"]))'
 }
 
+spark_workers_registered() {  # both workers count as alive at the master (asked anew at each call)
+  [ "$(spark_alive_workers 2>/dev/null)" = 2 ]
+}
+
 up_spark_cluster() {
   spark  # the JDBC drivers the jobs read with
   up_spark_master; up_spark_worker 1; up_spark_worker 2
-  wait_for spark-workers 180 test "$(spark_alive_workers)" -ge 2
+  wait_for spark-workers 180 spark_workers_registered
   cluster_set_env SPARK_MASTER "spark://127.0.0.1:$SPARK_MASTER_PORT"
   cluster_set_env SPARK_MASTER_STATUS_URL "http://127.0.0.1:$SPARK_MASTER_UI_PORT/json/"
   log "spark ready: a master on spark://127.0.0.1:$SPARK_MASTER_PORT and 2 workers"
 }
 down_spark_cluster() { cluster_stop spark-worker2; cluster_stop spark-worker1; cluster_stop spark-master; }
-status_spark_cluster() { [ "$(spark_alive_workers 2>/dev/null)" = 2 ]; }
+status_spark_cluster() { spark_workers_registered; }
 
 # --- Web: two gunicorn instances behind HAProxy ----------------------------------------------
 # The instances run with the environment `up web` was given (DATABASE_URL, ...) plus the
@@ -499,7 +507,10 @@ cluster() {
       fi
       for target in "${targets[@]}"; do cluster_node_down "$target"; done ;;
     kill)
-      for target in "${targets[@]}"; do cluster_stop "$target" KILL; done ;;
+      for target in "${targets[@]}"; do
+        cluster_running "$target" || { echo "scripts/stack cluster kill: no running node $target" >&2; return 2; }
+        cluster_stop "$target" KILL
+      done ;;
     status)
       for target in zookeeper clickhouse_cluster kafka_cluster search_cluster spark_cluster web; do
         if "status_$target" 2>/dev/null; then echo "${target%_cluster}: up"; else echo "${target%_cluster}: down"; fi

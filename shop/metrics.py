@@ -141,7 +141,12 @@ def celery_queues() -> list[str]:
     from django.conf import settings
 
     default = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values() if route.get("queue")}
+    routes = settings.CELERY_TASK_ROUTES
+    routed = set()
+    for route in routes.values() if isinstance(routes, dict) else ():  # routers (a list) name no queue here
+        queue = route.get("queue") if isinstance(route, dict) else route  # {"queue": name}, or the name
+        if isinstance(queue, str) and queue:
+            routed.add(queue)
     return [default, *sorted(routed - {default})]
 
 

@@ -25,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def build(jdbc_jars: list[str], say: Callable[[str], object] = print) -> Path:
     configuration.mkdir(exist_ok=True)
     if any(configuration.iterdir()):
         raise RuntimeError(f"{configuration} stands in for Spark's configuration folder and must stay empty")
-    partial = archive.with_name(f"{archive.name}.{os.getpid()}.partial")
+    partial = archive.with_name(f"{archive.name}.{uuid.uuid4().hex}.partial")  # unique across containers too
     # A local session whatever SPARK_MASTER says: the archive is for drivers, which run here. It
     # serves on loopback only, and so needs no name for this machine (a host or container whose own
     # name does not resolve would fail Spark's start otherwise).
@@ -148,7 +149,7 @@ def build(jdbc_jars: list[str], say: Callable[[str], object] = print) -> Path:
         partial.replace(archive)
     finally:
         partial.unlink(missing_ok=True)
-    written = archive.with_name(f"{archive.name}.key.{os.getpid()}.partial")
+    written = archive.with_name(f"{archive.name}.key.{uuid.uuid4().hex}.partial")
     written.write_text(key + "\n")
     written.replace(fingerprint_file(archive))
     made = gettext("Spark's class archive: %(path)s (%(size)d MiB)")

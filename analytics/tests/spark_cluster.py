@@ -97,16 +97,18 @@ def events(folder: Path) -> list[dict]:
 
 
 def executor_loss(events: list[dict]) -> dict:
-    """What the event log says about an executor the application lost: when it went and why, the
-    jobs that started after and the executors their tasks ran on, and whether every job succeeded."""
+    """What the event log says about the executors the application lost: how many went, when the
+    first went and why, the jobs that were running at that moment, the jobs that started after and
+    the executors their tasks ran on, and whether every job succeeded."""
     removed = [event for event in events if event["Event"] == "SparkListenerExecutorRemoved"]
     assert removed, "the application lost no executor"
     lost = removed[0]
-    after = {
-        event["Job ID"]
-        for event in events
-        if event["Event"] == "SparkListenerJobStart" and event["Submission Time"] > lost["Timestamp"]
+    went = lost["Timestamp"]
+    started = {
+        event["Job ID"]: event["Submission Time"] for event in events if event["Event"] == "SparkListenerJobStart"
     }
+    ended = {event["Job ID"]: event for event in events if event["Event"] == "SparkListenerJobEnd"}
+    after = {job for job, at in started.items() if at > went}
     stage_jobs = {
         stage["Stage ID"]: event["Job ID"]
         for event in events
@@ -118,16 +120,16 @@ def executor_loss(events: list[dict]) -> dict:
         for event in events
         if event["Event"] == "SparkListenerTaskEnd" and stage_jobs.get(event["Stage ID"]) in after
     }
-    results = [event["Job Result"]["Result"] for event in events if event["Event"] == "SparkListenerJobEnd"]
     return {
+        "executors_lost": len(removed),
         "executor": lost["Executor ID"],
         "reason": lost["Removed Reason"],
+        "jobs_running_then": sorted(
+            job for job, at in started.items() if at < went and job in ended and ended[job]["Completion Time"] > went
+        ),
         "jobs_after": len(after),
         "executors_after": executors_after,
-        "failed_tasks": [
-            event["Task End Reason"]["Reason"]
-            for event in events
-            if event["Event"] == "SparkListenerTaskEnd" and event["Task End Reason"]["Reason"] != "Success"
-        ],
-        "all_jobs_succeeded": bool(results) and all(result == "JobSucceeded" for result in results),
+        "all_jobs_succeeded": bool(ended)
+        and len(ended) == len(started)
+        and all(event["Job Result"]["Result"] == "JobSucceeded" for event in ended.values()),
     }

@@ -10,13 +10,14 @@ another: it names its ordering and a digest of the list's path and filters (its 
 position is only "after" something within the rows it was taken from.
 """
 
-import hashlib
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
@@ -37,12 +38,20 @@ def ordering_of(queryset: QuerySet) -> tuple[str, ...]:
 
 
 def scope_of(path: str, parameters: Iterable[tuple[str, Sequence[str]]], ignored: Iterable[str] = ()) -> str:
-    """A short digest of a list's path and query parameters (each name with its values, in any
-    order; `ignored` names left out: the position's own, and what may change between pages)."""
-    left_out = set(ignored)
-    kept = sorted((name, sorted(values)) for name, values in parameters if name not in left_out)
-    text = repr((path, kept)).encode()
-    return hashlib.blake2b(text, digest_size=9, person=b"bazaar-cursor").hexdigest()
+    """A short keyed digest of a list's path and query parameters: names in any order, each name's
+    values in the order sent (a filter reads the last of them). Left out: `ignored` (the position's
+    own, what may change between pages), and what never picks rows: `format`, a cache-buster `_`,
+    campaign tags `utm_*`."""
+    left_out = {*ignored, *NEVER_PICKS_ROWS}
+    kept = sorted(
+        (name, list(values)) for name, values in parameters if name not in left_out and not name.startswith("utm_")
+    )
+    return salted_hmac(f"{SALT}.scope", repr((path, kept)), algorithm="sha256").hexdigest()[:20]
+
+
+NEVER_PICKS_ROWS = ("format", "_")
+# A cursor signed before cursors named their scope goes on for this long after it was made.
+UNSCOPED_CURSORS_LAST = timedelta(days=1)
 
 
 def encode(row: Model, ordering: Sequence[str], scope: str) -> str:
@@ -59,7 +68,12 @@ def rows_after(queryset: QuerySet, cursor: str, scope: str) -> QuerySet:
         raise ValidationError({"cursor": [INVALID]}) from exc
     if position.get("o") != list(ordering) or len(position.get("v", [])) != len(ordering):
         raise ValidationError({"cursor": [INVALID]})
-    if position.get("s", scope) != scope:  # a cursor signed before cursors had scopes names none
+    if "s" not in position:  # signed before cursors named their scope: good for a day after it was made
+        try:
+            signing.loads(cursor, salt=SALT, max_age=UNSCOPED_CURSORS_LAST)
+        except signing.SignatureExpired as exc:
+            raise ValidationError({"cursor": [INVALID]}) from exc
+    elif position["s"] != scope:
         raise ValidationError({"cursor": [INVALID]})
     values = [
         _python_value(queryset.model, term.lstrip("-"), value)

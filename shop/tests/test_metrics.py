@@ -62,6 +62,23 @@ def test_every_queue_a_worker_serves_reports_its_length(client, settings):
     assert 'bazaar_celery_queue_length{queue="celery"}' in text
 
 
+@pytest.mark.parametrize(
+    ("routes", "queues"),
+    [
+        ({}, ["celery"]),
+        ({"analytics.tasks.*": {"queue": "analytics"}, "catalog.tasks.*": "search"}, ["celery", "analytics", "search"]),
+        ({"orders.tasks.*": {"exchange": "mail"}, "shop.tasks.*": {"queue": "celery"}}, ["celery"]),
+        (["config.routers.Router"], ["celery"]),
+    ],
+)
+def test_the_queues_reported_are_the_default_and_every_routed_one(settings, routes, queues):
+    from shop.metrics import celery_queues
+
+    settings.CELERY_TASK_ROUTES = routes
+
+    assert celery_queues() == queues
+
+
 def test_other_networks_get_404_unless_they_bring_the_token(client, settings):
     settings.METRICS_TOKEN = "s3cret-token-for-prometheus"
     outside = {"REMOTE_ADDR": "203.0.113.9"}
