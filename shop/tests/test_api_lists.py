@@ -100,6 +100,13 @@ def test_a_cursor_under_another_ordering_or_with_a_page_is_refused(api, seller):
     assert api.get(f"/api/v1/products?page_size=1&page=2&cursor={cursor}").status_code == 400
 
 
+def test_a_json_endpoint_refuses_a_form_with_415(api_as, buyer, product):
+    response = api_as(buyer).post("/api/v1/cart", {"product": product.pk, "quantity": 1}, format="multipart")
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+
+
 def test_a_cursor_holds_for_its_own_filters_and_any_page_size(api, seller, other_seller):
     ProductFactory.create_batch(4, seller=seller)
     ProductFactory.create_batch(4, seller=other_seller)

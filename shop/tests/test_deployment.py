@@ -92,6 +92,7 @@ def test_the_analytics_chain_runs_on_a_worker_of_its_own_one_run_at_a_time(deplo
     assert analytics["init"] is True  # `docker stop` reaches the shell while the archive is made
     # a session kept on the compose cluster would keep every executor core from other jobs
     assert analytics["environment"].get("SPARK_KEEP_SESSION", "false") == "false"
+    assert worker["environment"].get("SPARK_KEEP_SESSION", "false") == "false"
     assert "analytics@" in " ".join(analytics["healthcheck"]["test"])
 
 
