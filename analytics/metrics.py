@@ -7,7 +7,8 @@ from prometheus_client.core import GaugeMetricFamily
 
 def pipeline_jobs() -> list[GaugeMetricFamily]:
     """Each job's last successful run, however long ago it was (a daily job among hourly ones too)."""
-    from django.db.models import Count, Max, Q
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
 
     from analytics.models import JobRun, PipelineRun
 
@@ -18,16 +19,9 @@ def pipeline_jobs() -> list[GaugeMetricFamily]:
     seconds = GaugeMetricFamily(
         "bazaar_etl_duration_seconds", "How long the job's last successful run took", labels=["job"]
     )
+    newest_first = Window(RowNumber(), partition_by=[F("job")], order_by=[F("finished_at").desc(), F("pk").desc()])
     succeeded = JobRun.objects.filter(status=PipelineRun.Status.SUCCEEDED, finished_at__isnull=False)
-    newest = succeeded.values("job").annotate(last=Max("finished_at")).values_list("job", "last")
-    each_job_newest = Q(pk__in=[])
-    for job, finished_at in newest:
-        each_job_newest |= Q(job=job, finished_at=finished_at)
-    shown = set()
-    for run in succeeded.filter(each_job_newest).order_by("job", "-pk"):
-        if run.job in shown:  # two runs of a job that finished in the same microsecond
-            continue
-        shown.add(run.job)
+    for run in succeeded.annotate(place=newest_first).filter(place=1).order_by("job"):
         last_success.add_metric([run.job], run.finished_at.timestamp())
         rows.add_metric([run.job], sum((run.rows or {}).values()))
         seconds.add_metric([run.job], (run.finished_at - run.started_at).total_seconds())
