@@ -1,11 +1,12 @@
 """`make bench`: every benchmark, each printing a Markdown table for docs/benchmarks.md.
 
-BENCH_ONLY=catalogue, search, hashing, pipeline, recs, load or cluster runs one of them.
+BENCH_ONLY=catalogue, search, hashing, pipeline, recs, load or cluster runs one of them;
+BENCH_ONLY=sync-variants runs the sync under other JVM and Spark options (only when asked).
 """
 
 import os
 
-from bench import catalogue, cluster, load, password_hash, pipeline, recs, search
+from bench import catalogue, cluster, load, password_hash, pipeline, recs, search, sync_variants
 
 
 def main() -> None:
@@ -24,6 +25,8 @@ def main() -> None:
         load.run()
     if only in ("", "cluster"):
         cluster.run()
+    if only == "sync-variants":
+        sync_variants.run()
 
 
 if __name__ == "__main__":
